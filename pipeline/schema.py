@@ -108,6 +108,32 @@ DOCUMENT_COLUMNS: dict[str, str] = {
 
 REJECTED_COLUMNS: dict[str, str] = {"source_path": "string", "reason": "string"}
 
+# documents.parquet carries the documents table plus the texts the Sources view shows.
+DOCUMENT_TEXT_COLUMNS: dict[str, str] = {"text": "string", "furniture": "string"}
+
+# mentions.parquet: everything found in each document, with offsets into its cleaned text.
+MENTION_KINDS = ("date", "person", "measure", "country", "organisation", "figure")
+MENTION_COLUMNS: dict[str, str] = {
+    "doc_id": "string",
+    "kind": "string",  # one of MENTION_KINDS
+    "char_start": "int64",
+    "char_end": "int64",
+    "text": "string",  # as written
+    "value": "string",  # date value, canonical person ("" if unknown), measure name, ...
+    "detail": "string",  # person: post on the date or "asker"; measure: kind; date: basis
+}
+
+# Files in the output folder (data/processed/ by default):
+#   events.parquet, events.csv        EVENT_COLUMNS
+#   documents.parquet                 DOCUMENT_COLUMNS + DOCUMENT_TEXT_COLUMNS
+#   documents.csv                     DOCUMENT_COLUMNS
+#   mentions.parquet                  MENTION_COLUMNS
+#   rejected.csv                      REJECTED_COLUMNS
+#   build.json                        pipeline_version, inputs_sha256, reference_sha256,
+#                                     built_at, seconds, n_documents, n_events, n_rejected,
+#                                     warnings (list of str)
+# Everything but build.json is byte-identical for the same inputs.
+
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "doc_type": DOC_TYPES,
     "precision": PRECISIONS,
