@@ -1,0 +1,111 @@
+"""Countries, organisations and figures named in a text.
+
+Countries come from data/reference/countries.csv (names and aliases, matched
+with their capitals as written). Organisations are found by their shape: a
+run of capitalised words ending in a word that names a body ("Service",
+"Office", "Agency", ...), or "Department for X" / "Ministry of X". Figures
+are numbers with what they count ("946 potential victims", "over 400
+arrests", "£10 million"); numbers that are dates, identifiers or "24/7" are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.reference import Reference
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named thing in a text: start, end, text as written, canonical value."""
+
+    start: int
+    end: int
+    text: str
+    value: str
+
+
+_BODY_WORDS = (
+    "Service|Services|Office|Department|Agency|Force|Forces|Commission|Council|Police|Ministry|Squad|"
+    "Centre|Unit|Team|Organisation|Organization|Union|Nations|Court|Parliament|Committee|Committees|"
+    "Authority|Inspectorate|Network|Trust|Foundation|Institute|Bureau|Group|Board"
+)
+_CAPWORD = r"[A-Z][\w'’&-]*"
+ORGANISATION = re.compile(
+    rf"\b(?:Office of the|Department (?:for|of)|Ministry of) {_CAPWORD}(?: (?:{_CAPWORD}|and|of|for|the))*(?<!\band)(?<!\bof)(?<!\bthe)"
+    rf"|\b{_CAPWORD}(?: (?:{_CAPWORD}|and|of|for|the|on)){{0,6}} (?:{_BODY_WORDS})\b(?:['’]s)?"
+    r"|\b(?:Home Office|Europol|Interpol|Eurojust|Frontex|Border Force|Crown Prosecution Service)\b"
+)
+_ORG_LEADING = re.compile(r"^(?:The|A|An|Our|Its|Their|Some|All|Under|In|By|With)\s+")
+
+_SCALE = r"(?: ?(?:million|billion|thousand|m|bn|k)\b)?"
+_QUALIFIER = r"(?:(?:over|more than|around|about|almost|nearly|at least|up to|some|fewer than|less than|approximately) )?"
+FIGURE = re.compile(
+    rf"(?<![\w/.,£-]){_QUALIFIER}(?:£\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?){_SCALE}%?(?![\w/]|[.,]\d|-\w)"
+    r"(?P<what>(?: (?!(?:of|to|and|in|on|for|the|a|an|by|with|from|at|is|are|was|were|have|has|had|who|which|that)\b)"
+    r"[a-zA-Z][\w-]*){0,3})"
+)
+_BRACKETED_NUMBER = re.compile(r"\[\d+\]")
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    """Values in first-seen order without repeats."""
+    return list(dict.fromkeys(values))
+
+
+_COUNTRY_PATTERNS: dict[str, tuple[re.Pattern[str], dict[str, str]]] = {}
+
+
+def _country_pattern(reference: Reference) -> tuple[re.Pattern[str], dict[str, str]]:
+    """An alternation of country names and aliases, and the canonical name of each."""
+    if reference.sha256 not in _COUNTRY_PATTERNS:
+        canonical: dict[str, str] = {}
+        for row in reference.countries.itertuples(index=False):
+            for alias in (a.strip() for a in [row.name, *str(row.aliases).split(";")]):
+                if alias:
+                    canonical[alias] = row.name
+        body = "|".join(re.escape(a) for a in sorted(canonical, key=len, reverse=True)) or r"(?!x)x"
+        _COUNTRY_PATTERNS[reference.sha256] = (re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), canonical)
+    return _COUNTRY_PATTERNS[reference.sha256]
+
+
+def find_countries(text: str, reference: Reference) -> list[Mention]:
+    """Countries named in `text`, canonical names from the reference table."""
+    pattern, canonical = _country_pattern(reference)
+    return [Mention(m.start(), m.end(), m.group(0), canonical[m.group(0)]) for m in pattern.finditer(text)]
+
+
+def find_organisations(text: str) -> list[Mention]:
+    """Organisations named in `text`, by their shape."""
+    found = []
+    for match in ORGANISATION.finditer(text):
+        name = match.group(0)
+        lead = _ORG_LEADING.match(name)
+        start = match.start() + (lead.end() if lead else 0)
+        name = name[lead.end() :] if lead else name
+        name = re.sub(r"['’]s$", "", name)
+        if name.startswith(("Secretary of State", "Minister")):
+            continue
+        if len(name.split()) >= 2 or name in ("Europol", "Interpol", "Eurojust", "Frontex"):
+            found.append(Mention(start, start + len(name), name, name))
+    return found
+
+
+def find_figures(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
+    """Quantities with what they count; spans in `exclude` (dates) are skipped."""
+    blocked = [*exclude, *(m.span() for m in _BRACKETED_NUMBER.finditer(text))]
+    found = []
+    for match in FIGURE.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in blocked):
+            continue
+        figure = match.group(0).strip()
+        if not match.group("what") and not re.search(r"£|%|million|billion|\bm\b|bn", figure):
+            continue
+        found.append(Mention(match.start(), match.start() + len(figure), figure, figure))
+    return found
+
+
+def joined(mentions: list[Mention]) -> str:
+    """The distinct values of `mentions`, "; "-separated, in order."""
+    return "; ".join(_dedupe([m.value for m in mentions]))

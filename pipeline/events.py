@@ -1,0 +1,188 @@
+"""Events: one row per dated statement.
+
+A sentence with its own date expression gives an event at that date (a year
+inside a name dates the instrument it names). A sentence with no date that
+names a measure or a policy action gives an event at the document's date,
+with basis "document" (or "inferred" when the document's own date was
+inferred). Headings, metadata lines and the text of questions are not
+statements and give no events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.dates import DateMention
+from pipeline.entities import Mention, find_figures, joined
+from pipeline.measures import THEME_BY_KEYWORD, MeasureMention
+from pipeline.people import PersonMention
+from pipeline.reference import Reference
+from pipeline.sentences import Sentence
+
+ACTION = re.compile(
+    r"\b(?:announc|publish|launch|establish|introduc|set(?:s|ting)? up|creat|ratif|sign|opt(?:ed|ing)? in|"
+    r"appl(?:y|ied|ies)|commit|fund|train|lobb|legislat|amend|tabl|review|consult|strengthen|target|"
+    r"tackl|disrupt|dismantl|prosecut|arrest|referr|identif|support|protect|work(?:s|ing)? (?:with|closely)|"
+    r"co-?ordinat|rais(?:e|ing) awareness|develop|issu|improv|extend|enshrin|appoint|taken down|secur|"
+    r"prevent|deploy|share|agree|build|combat|crack)\w*",
+    re.IGNORECASE,
+)
+FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|plans? to|intends? to|going to)\b", re.I)
+ONGOING = re.compile(r"\b(?:is|are) (?:active|currently|now|continuing)|\bcontinu(?:e|es|ing) to\b|\bcurrently\b|\bongoing\b", re.I)
+
+
+@dataclass(frozen=True)
+class DocContext:
+    """What every event of one document shares."""
+
+    doc_id: str
+    title: str
+    doc_type: str
+    house: str
+    doc_date: date | None
+    doc_date_basis: str
+    source_path: str
+    lead: PersonMention | None
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    """Everything found inside one sentence."""
+
+    sentence: Sentence
+    dates: list[DateMention]
+    people: list[PersonMention]
+    measures: list[MeasureMention]
+    countries: list[Mention]
+    organisations: list[Mention]
+
+
+def event_id(doc_id: str, start: int, end: int) -> str:
+    """A stable id from the document and the span the event is anchored on."""
+    return hashlib.sha256(f"{doc_id}|{start}|{end}".encode()).hexdigest()[:16]
+
+
+def _status(sentence: str) -> str:
+    """Status of a statement dated by its document: planned, ongoing or past."""
+    if FUTURE.search(sentence):
+        return "planned"
+    return "ongoing" if ONGOING.search(sentence) else "past"
+
+
+def _minister(facts: SentenceFacts, ctx: DocContext) -> PersonMention | None:
+    """The minister named in the sentence, else the document's lead minister."""
+    named = [p for p in facts.people if p.role == "minister"]
+    return named[0] if named else ctx.lead
+
+
+def _post_on(reference: Reference, person: PersonMention | None, on: date, fallback: date | None) -> tuple[str, str]:
+    """(post, party) of `person` on `on`, else on `fallback`, else as resolved."""
+    if person is None or not person.person:
+        return "", ""
+    for day in (on, fallback):
+        if day is not None:
+            posts = reference.posts_at(person.person, day)
+            if posts:
+                return posts[0].post, posts[0].party
+    return person.post, person.party
+
+
+def _measure_for(facts: SentenceFacts, mention: DateMention | None) -> MeasureMention | None:
+    """The measure an event is about: the one a name-year belongs to, else the first named."""
+    if mention is not None and mention.in_name:
+        owning = [m for m in facts.measures if m.start <= mention.start <= m.end + 1]
+        if owning:
+            return owning[0]
+    return facts.measures[0] if facts.measures else None
+
+
+def _theme(measure: MeasureMention | None, sentence: str) -> str:
+    """Theme from the measure, else from keywords in the sentence."""
+    if measure is not None:
+        return measure.theme
+    lowered = sentence.lower()
+    return next((t for word, t in THEME_BY_KEYWORD if word in lowered), "")
+
+
+def _row(ctx: DocContext, facts: SentenceFacts, reference: Reference, when: dict, anchor: tuple[int, int]) -> dict:
+    """One events-table row."""
+    sentence = facts.sentence
+    measure = _measure_for(facts, when.get("mention"))
+    minister = _minister(facts, ctx)
+    post, party = _post_on(reference, minister, when["date_start"], ctx.doc_date)
+    government = reference.government_at(when["date_start"])
+    date_spans = [(d.start, d.end) for d in facts.dates]
+    figures = find_figures(sentence.text, [(s - sentence.start, e - sentence.start) for s, e in date_spans])
+    return {
+        "event_id": event_id(ctx.doc_id, *anchor),
+        "doc_id": ctx.doc_id,
+        "doc_title": ctx.title,
+        "doc_type": ctx.doc_type,
+        "house": ctx.house,
+        "doc_date": ctx.doc_date,
+        "source_path": ctx.source_path,
+        "date_start": when["date_start"],
+        "date_end": when["date_end"],
+        "date_value": when["date_value"],
+        "precision": when["precision"],
+        "date_basis": when["date_basis"],
+        "date_text": when["date_text"],
+        "status": when["status"],
+        "minister": (minister.person or minister.text) if minister else "",
+        "minister_post": post,
+        "party": party,
+        "government": "" if government is None else str(government["label"]),
+        "measure": measure.name if measure else "",
+        "measure_kind": measure.kind if measure else "",
+        "theme": _theme(measure, sentence.text),
+        "countries": joined(facts.countries),
+        "organisations": joined(facts.organisations),
+        "figures": joined(figures),
+        "sentence": sentence.text,
+        "char_start": sentence.start,
+        "char_end": sentence.end,
+    }
+
+
+def _dated(mention: DateMention) -> dict:
+    """The date fields of an event dated by its own expression."""
+    return {
+        "mention": mention,
+        "date_start": mention.period_start,
+        "date_end": mention.period_end,
+        "date_value": mention.value,
+        "precision": mention.precision,
+        "date_basis": mention.basis,
+        "date_text": mention.text,
+        "status": mention.status,
+    }
+
+
+def _document_dated(ctx: DocContext, sentence: str) -> dict:
+    """The date fields of an event dated by its document."""
+    assert ctx.doc_date is not None
+    return {
+        "date_start": ctx.doc_date,
+        "date_end": ctx.doc_date,
+        "date_value": ctx.doc_date.isoformat(),
+        "precision": "day",
+        "date_basis": "inferred" if ctx.doc_date_basis == "inferred" else "document",
+        "date_text": "",
+        "status": _status(sentence),
+    }
+
+
+def sentence_events(ctx: DocContext, facts: SentenceFacts, reference: Reference) -> tuple[list[dict], bool]:
+    """Events of one sentence, and whether it was a statement that could not be dated."""
+    if facts.dates:
+        rows = [_row(ctx, facts, reference, _dated(m), (m.start, m.end)) for m in facts.dates]
+        return rows, False
+    if not (facts.measures or ACTION.search(facts.sentence.text)):
+        return [], False
+    if ctx.doc_date is None:
+        return [], True
+    span = (facts.sentence.start, facts.sentence.end)
+    return [_row(ctx, facts, reference, _document_dated(ctx, facts.sentence.text), span)], False

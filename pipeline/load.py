@@ -1,0 +1,207 @@
+"""Read a raw file, decode it, turn it into plain text and strip page furniture.
+
+Quirks of the sources this handles:
+- Files saved from browsers are UTF-8, sometimes with a byte-order mark;
+  older saves are Windows-1252 (curly quotes as bytes 0x91-0x94). UTF-16 files
+  carry a BOM. Anything else with NUL bytes is binary and is rejected.
+- HTML pages carry scripts, navigation, cookie banners and footers; they are
+  dropped by element and by the line rules in `furniture`.
+- Text copied from a rendered page keeps the widgets' labels as lines of
+  their own ("Close", "Back to", "X Portrait"): `furniture` strips them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from pipeline import furniture
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class RejectedFile(ValueError):
+    """A file that cannot become a document; the message says what to do about it."""
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    """A decoded, cleaned document text and what was removed from it."""
+
+    text: str
+    furniture: tuple[str, ...]
+    encoding: str
+    warnings: tuple[str, ...]
+
+
+# --- decoding -------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff")
+
+
+def decode(raw: bytes) -> tuple[str, str, list[str]]:
+    """Bytes to text: (text, encoding name, warnings). Raises RejectedFile for binary data."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), encoding, []
+            except UnicodeDecodeError as exc:
+                raise RejectedFile(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}") from None
+    if raw.startswith(_BINARY_MAGIC) or b"\x00" in raw[:65536]:
+        raise RejectedFile("binary data, not text (an image, PDF or archive?); save the document as .txt, .md or .html")
+    try:
+        return raw.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("cp1252", errors="replace")
+    warnings = ["not valid UTF-8: decoded as Windows-1252"]
+    if "\ufffd" in text:
+        warnings.append("bytes undefined in Windows-1252 were replaced with U+FFFD")
+    return text, "windows-1252", warnings
+
+
+# --- HTML -----------------------------------------------------------------
+
+_DROP_TAGS = {
+    "script", "style", "noscript", "template", "nav", "footer", "aside", "form",
+    "button", "svg", "iframe", "object", "embed", "select", "input", "head", "meta", "link",
+}
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
+    "li", "ul", "ol", "table", "tr", "td", "th", "blockquote", "pre", "dl", "dt", "dd",
+    "figure", "figcaption", "address", "hr", "br", "title", "body",
+}
+_BANNER = re.compile(r"cookie|consent|banner|skip-?link|breadcrumb|share|feedback|related", re.I)
+
+
+def _is_banner(tag: Tag) -> bool:
+    """True for elements whose id, class or role marks them as a banner or widget."""
+    attrs = " ".join([tag.get("id") or "", " ".join(tag.get("class") or []), tag.get("role") or ""])
+    return bool(_BANNER.search(attrs)) or tag.get("aria-hidden") == "true" or tag.has_attr("hidden")
+
+
+def html_to_text(markup: str) -> tuple[str, list[str]]:
+    """Visible text of an HTML page, block elements on lines of their own; (text, removed)."""
+    soup = BeautifulSoup(markup, "html.parser")
+    removed: list[str] = []
+    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        node.extract()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        if tag.name in _DROP_TAGS or _is_banner(tag):
+            words = " ".join(tag.get_text(" ").split())
+            if words and tag.name not in {"script", "style", "head", "meta", "link"}:
+                removed.append(words[:200])
+            tag.decompose()
+    parts: list[str] = []
+    _walk(soup, parts)
+    return "".join(parts), removed
+
+
+def _walk(node: Tag, parts: list[str]) -> None:
+    """Append the text under `node`, with newlines around block elements."""
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            parts.append(re.sub(r"\s+", " ", str(child)))
+        elif isinstance(child, Tag):
+            block = child.name in _BLOCK_TAGS
+            if block:
+                parts.append("\n")
+            _walk(child, parts)
+            if block:
+                parts.append("\n")
+
+
+# --- Markdown -------------------------------------------------------------
+
+_MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\s{0,3}#{1,6}\s+", re.M), ""),  # headings
+    (re.compile(r"^\s{0,3}>\s?", re.M), ""),  # block quotes
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: keep alt text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links: keep the words
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italic
+    (re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.M), ""),  # rules
+    (re.compile(r"`([^`]*)`"), r"\1"),  # code
+)
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text of a Markdown document (headings, emphasis and links unwrapped)."""
+    for pattern, replacement in _MD_RULES:
+        markdown = pattern.sub(replacement, markdown)
+    return markdown
+
+
+# --- cleaning -------------------------------------------------------------
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalise(text: str) -> str:
+    """NFC, Unix newlines, no control characters, single spaces, no blank-line runs."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text).replace("\ufeff", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def strip_furniture(text: str) -> tuple[str, list[str]]:
+    """Remove furniture lines and suffixes; return (clean text, removed pieces)."""
+    removed: list[str] = []
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if line and furniture.furniture_reason(line):
+            removed.append(line)
+            continue
+        line, suffix = furniture.strip_suffix(line)
+        if suffix:
+            removed.append(suffix)
+        kept.append(line)
+    titles = furniture.member_title_lines(kept)
+    removed.extend(kept[i] for i in sorted(titles))
+    kept = [line for i, line in enumerate(kept) if i not in titles]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip(), removed
+
+
+def clean(raw: bytes, suffix: str) -> LoadedText:
+    """Decode, convert and strip one file's bytes. Raises RejectedFile."""
+    text, encoding, warnings = decode(raw)
+    removed: list[str] = []
+    if suffix in (".html", ".htm"):
+        text, removed = html_to_text(text)
+    elif suffix == ".md":
+        text = markdown_to_text(text)
+    text, furniture_removed = strip_furniture(normalise(text))
+    if not text.strip():
+        reason = "no text left after removing page furniture" if furniture_removed or removed else "empty file (no text)"
+        raise RejectedFile(reason)
+    return LoadedText(text, tuple(removed + furniture_removed), encoding, tuple(warnings))
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str]:
+    """The bytes of a supported file and its lower-case suffix. Raises RejectedFile."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise RejectedFile(f"unsupported file type '{suffix or '(none)'}': save it as {', '.join(SUPPORTED_SUFFIXES)}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise RejectedFile(
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit; "
+            "split it, or raise the limit with --max-bytes"
+        )
+    if size == 0:
+        raise RejectedFile("empty file (0 bytes)")
+    return path.read_bytes(), suffix

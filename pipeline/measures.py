@@ -1,0 +1,177 @@
+"""Named instruments and bodies of policy: a gazetteer first, then generic patterns.
+
+The gazetteer is data/reference/measures.csv (names and aliases). Documents
+also name instruments the table does not list, so generic patterns catch
+"the X Act 2003", "the X Bill", "X Strategy", "EU Directive on X", "National X
+Centre/Agency/Mechanism"; their kind comes from the head word and their theme
+from keywords (both tables below), and they are marked as not in the table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.reference import Reference
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureMention:
+    """A measure named in a text."""
+
+    start: int
+    end: int
+    text: str
+    measure_id: str  # "" for a measure found by a generic pattern only
+    name: str
+    kind: str
+    theme: str
+
+
+# Head word of a generic match -> kind.
+KIND_BY_HEAD: dict[str, str] = {
+    "act": "legislation",
+    "bill": "legislation",
+    "order": "legislation",
+    "regulations": "legislation",
+    "strategy": "strategy",
+    "action plan": "strategy",
+    "plan": "strategy",
+    "directive": "international instrument",
+    "convention": "international instrument",
+    "protocol": "international instrument",
+    "centre": "institution",
+    "agency": "institution",
+    "mechanism": "programme",
+    "unit": "institution",
+    "taskforce": "institution",
+    "task force": "institution",
+    "commissioner": "institution",
+    "fund": "funding",
+    "programme": "programme",
+    "report": "report",
+    "review": "report",
+    "operation": "operation",
+}
+
+# First keyword found in a measure's name -> theme (order matters).
+THEME_BY_KEYWORD: tuple[tuple[str, str], ...] = (
+    ("child", "child protection"),
+    ("victim", "victim support"),
+    ("referral", "victim support"),
+    ("support", "victim support"),
+    ("supply chain", "supply chains"),
+    ("border", "border and immigration"),
+    ("immigration", "border and immigration"),
+    ("asylum", "border and immigration"),
+    ("nationality", "border and immigration"),
+    ("crime", "law enforcement"),
+    ("police", "law enforcement"),
+    ("policing", "law enforcement"),
+    ("intelligence", "law enforcement"),
+    ("convention", "international cooperation"),
+    ("directive", "international cooperation"),
+    ("protocol", "international cooperation"),
+    ("training", "training and awareness"),
+    ("awareness", "training and awareness"),
+    ("report", "data and reporting"),
+    ("statistic", "data and reporting"),
+    ("strategy", "strategy and governance"),
+    ("plan", "strategy and governance"),
+)
+
+_WORD = r"(?:[A-Z][\w'’-]*|of|and|for|the|on|in|to|\([^()\n]{1,60}\))"
+_GENERIC = re.compile(
+    r"(?:\b(?:EU|European Union|Council of Europe|UN|United Nations)\s+)?"
+    r"\b(?:Directive|Convention|Protocol) (?:on|against) [A-Za-z][\w ,-]{2,60}?(?=[.;:)]|,| and | to | in |$)"
+    rf"|\b[A-Z][\w'’-]*(?: {_WORD}){{0,7}} (?:Act|Bill|Order|Regulations)(?: \d{{4}})?\b"
+    rf"|\b[A-Z][\w'’-]*(?: {_WORD}){{0,5}} (?:Strategy|Action Plan|[Ss]trategy)\b"
+    r"|\b(?:National|UK|United Kingdom|International|Joint|Independent|European)"
+    r"(?: [A-Z][\w'’-]*| of| for| and| the){1,6} (?:Centre|Agency|Mechanism|Unit|Cell|Taskforce|Task Force|Commissioner)\b"
+    r"|\bOperation [A-Z][a-z]+\b"
+)
+_LEADING = re.compile(r"^(?:The|A|An|This|That|Under|In|Our|Its|Their)\s+")
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    """Compiled alias patterns and the measure each alias names."""
+
+    phrases: re.Pattern[str]  # case-insensitive, names and long aliases
+    acronyms: re.Pattern[str]  # case-sensitive, short upper-case aliases ("NRM")
+    by_alias: dict[str, str]
+    rows: dict[str, tuple[str, str, str]]  # measure_id -> (name, kind, theme)
+
+
+_GAZETTEERS: dict[str, _Gazetteer] = {}
+
+
+def _alternation(names: list[str]) -> str:
+    """A regex alternation of `names`, longest first, whitespace-tolerant."""
+    ordered = sorted(set(names), key=len, reverse=True)
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered) or r"(?!x)x"
+
+
+def _gazetteer(reference: Reference) -> _Gazetteer:
+    """The measure gazetteer for `reference`, compiled on first use."""
+    if reference.sha256 in _GAZETTEERS:
+        return _GAZETTEERS[reference.sha256]
+    by_alias: dict[str, str] = {}
+    rows: dict[str, tuple[str, str, str]] = {}
+    phrases: list[str] = []
+    acronyms: list[str] = []
+    for row in reference.measures.itertuples(index=False):
+        rows[row.measure_id] = (row.name, row.kind, row.theme)
+        for alias in (a.strip() for a in [row.name, *str(row.aliases).split(";")]):
+            if alias:
+                by_alias[" ".join(alias.split()).casefold()] = row.measure_id
+                is_acronym = len(alias) <= 6 and " " not in alias and alias.isupper()
+                (acronyms if is_acronym else phrases).append(alias)
+    gazetteer = _Gazetteer(
+        phrases=re.compile(rf"(?<![\w])(?:{_alternation(phrases)})(?![\w])", re.IGNORECASE),
+        acronyms=re.compile(rf"(?<![\w])(?:{_alternation(acronyms)})(?![\w])"),
+        by_alias=by_alias,
+        rows=rows,
+    )
+    _GAZETTEERS[reference.sha256] = gazetteer
+    return gazetteer
+
+
+def _theme(name: str, kind: str) -> str:
+    """Theme of a measure the table does not know, from its name and kind."""
+    if kind == "legislation":
+        return "legislation"
+    lowered = name.lower()
+    return next((theme for word, theme in THEME_BY_KEYWORD if word in lowered), "strategy and governance")
+
+
+def _generic(match: re.Match[str]) -> MeasureMention | None:
+    """A measure from a generic pattern, with kind and theme from the tables above."""
+    text = match.group(0).rstrip(" ,")
+    lead = _LEADING.match(text)
+    start = match.start() + (lead.end() if lead else 0)
+    name = text[lead.end() :] if lead else text
+    if len(name.split()) < 2:
+        return None
+    lowered = name.lower()
+    head = next((h for h in sorted(KIND_BY_HEAD, key=len, reverse=True) if re.search(rf"\b{h}\b", lowered)), "")
+    kind = KIND_BY_HEAD.get(head, "programme")
+    return MeasureMention(start, start + len(name), name, "", name, kind, _theme(name, kind))
+
+
+def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
+    """Every measure named in `text`: gazetteer matches, then generic ones that do not overlap."""
+    gaz = _gazetteer(reference)
+    found: list[MeasureMention] = []
+    for pattern in (gaz.phrases, gaz.acronyms):
+        for match in pattern.finditer(text):
+            if any(m.start < match.end() and match.start() < m.end for m in found):
+                continue
+            measure_id = gaz.by_alias[" ".join(match.group(0).split()).casefold()]
+            name, kind, theme = gaz.rows[measure_id]
+            found.append(MeasureMention(match.start(), match.end(), match.group(0), measure_id, name, kind, theme))
+    for match in _GENERIC.finditer(text):
+        mention = _generic(match)
+        if mention and not any(m.start < mention.end and mention.start < m.end for m in found):
+            found.append(mention)
+    return sorted(found, key=lambda m: m.start)

@@ -1,0 +1,110 @@
+"""People in a document: ministers resolved to the post held on a date, askers, unknowns.
+
+Names are found two ways: the aliases in the reference tables (ministers and
+members), and generic patterns for a person written with an honorific ("Mr",
+"Baroness", ...) or after a post ("Immigration Minister Damian Green"). A name
+that the reference tables do not know is kept with an empty canonical name,
+so it can be reported, never dropped. The post is always the one the table
+gives for the date, never a title printed on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.reference import Reference
+
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Baroness|Lady|Rt Hon)\.?"
+_CAP = r"[A-Z][a-z'’-]+(?:-[A-Z][a-z]+)?"
+GENERIC_NAME = re.compile(
+    rf"\b{_HONORIFIC} {_CAP}(?: {_CAP}){{0,2}}(?: of {_CAP}(?: {_CAP}){{0,2}})?"
+    rf"|(?<=Minister )(?:{_CAP} ){{1,2}}{_CAP}|(?<=Secretary )(?:{_CAP} ){{1,2}}{_CAP}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    """A person named in a text."""
+
+    start: int
+    end: int
+    text: str
+    person: str  # canonical name, "" when the reference tables do not know it
+    post: str  # post on the date, "" when none
+    party: str
+    role: str  # "minister", "member" (known, not a minister then), "asker", "unknown"
+
+
+@dataclass(frozen=True)
+class _Index:
+    """What name finding needs from the reference tables, built once per reference version."""
+
+    pattern: re.Pattern[str]
+    ministers: frozenset[str]
+    party: dict[str, str]
+
+
+_INDEXES: dict[str, _Index] = {}
+
+
+def _index(reference: Reference) -> _Index:
+    """The name index for `reference`, built on first use."""
+    if reference.sha256 not in _INDEXES:
+        names: set[str] = set()
+        for table in (reference.ministers, reference.members):
+            names.update(table["person"])
+            for aliases in table["aliases"]:
+                names.update(a.strip() for a in aliases.split(";") if a.strip())
+        ordered = sorted(names, key=len, reverse=True)
+        body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
+        _INDEXES[reference.sha256] = _Index(
+            pattern=re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE),
+            ministers=frozenset(reference.ministers["person"]),
+            party=dict(zip(reference.ministers["person"], reference.ministers["party"], strict=True)),
+        )
+    return _INDEXES[reference.sha256]
+
+
+def resolve_person(reference: Reference, name: str, on: date | None) -> tuple[str, str, str]:
+    """(canonical person, post on `on`, party) for a name; empty strings when unknown."""
+    people = reference.resolve(name, on)
+    if len(people) != 1:
+        member = reference.member(name, on)
+        if member is not None:
+            return str(member["person"]), "", str(member["party"])
+        return "", "", ""
+    person = people[0]
+    posts = reference.posts_at(person, on) if on else []
+    if posts:
+        return person, posts[0].post, posts[0].party
+    return person, "", _index(reference).party.get(person, "")
+
+
+def find_people(text: str, reference: Reference, on: date | None) -> list[PersonMention]:
+    """Every person named in `text`, resolved against the reference tables on `on`."""
+    found: list[PersonMention] = []
+    taken: list[tuple[int, int]] = []
+    for match in _index(reference).pattern.finditer(text):
+        found.append(_mention(reference, match, on))
+        taken.append(match.span())
+    for match in GENERIC_NAME.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        found.append(_mention(reference, match, on))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _mention(reference: Reference, match: re.Match[str], on: date | None) -> PersonMention:
+    """Resolve one matched name."""
+    name = " ".join(match.group(0).split())
+    person, post, party = resolve_person(reference, name, on)
+    is_minister = person in _index(reference).ministers
+    if not person:
+        role = "unknown"
+    elif post:
+        role = "minister"
+    else:
+        role = "minister" if is_minister and on is None else "member"
+    return PersonMention(match.start(), match.end(), name, person, post, party, role)

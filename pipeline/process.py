@@ -1,0 +1,195 @@
+"""One file in, one document's rows out: the per-document step of the build.
+
+Reads nothing but the file it is given and writes nothing: `build` does the
+file system. Order: load and clean, read the document's own metadata, date it
+(or infer its date from the measures it reports), find every mention, then
+assemble events sentence by sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pipeline import load
+from pipeline.dates import DateMention, extract_dates
+from pipeline.documents import DocumentMeta, is_heading, read_meta
+from pipeline.entities import find_countries, find_figures, find_organisations
+from pipeline.events import DocContext, SentenceFacts, sentence_events
+from pipeline.measures import MeasureMention, find_measures
+from pipeline.people import PersonMention, find_people, resolve_person
+from pipeline.reference import Reference
+from pipeline.sentences import split_sentences
+
+
+@dataclass
+class DocResult:
+    """The rows one document contributes to the output tables."""
+
+    document: dict
+    events: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A file that produced no document, and why."""
+
+    source_path: str
+    reason: str
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """True when [start, end) overlaps any span."""
+    return any(s < end and start < e for s, e in spans)
+
+
+def _heading_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of lines that are headings, not statements."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if is_heading(line):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def infer_date(measures: list[MeasureMention], reference: Reference) -> tuple[date | None, str]:
+    """The latest day-precision reference date among the measures a document reports."""
+    known = reference.measures.set_index("measure_id")
+    candidates = []
+    for mention in measures:
+        if mention.measure_id and known.at[mention.measure_id, "date_precision"] == "day":
+            row = known.loc[mention.measure_id]
+            candidates.append((date.fromisoformat(row["date"]), row["name"], row["date_kind"]))
+    if not candidates:
+        return None, ""
+    day, name, kind = max(candidates)
+    return day, f"inferred from the reference date of {name} ({kind} {day.isoformat()})"
+
+
+def _lead(meta: DocumentMeta, people: list[PersonMention], skip: list[tuple[int, int]], reference: Reference, on: date | None) -> PersonMention | None:
+    """The answering or stating minister, else the first minister named in the body."""
+    if meta.speaker:
+        person, post, party = resolve_person(reference, meta.speaker, on)
+        role = "minister" if post else ("unknown" if not person else "member")
+        return PersonMention(0, 0, meta.speaker, person, post, party, role)
+    body = [p for p in people if p.role == "minister" and not _inside(p.start, p.end, skip)]
+    return body[0] if body else None
+
+
+def _government_warning(meta: DocumentMeta, government: str | None, on: date | None) -> list[str]:
+    """A warning when the page's printed government disagrees with the reference table."""
+    printed = meta.government_as_printed
+    if not printed or on is None:
+        return []
+    years = [int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", printed)]
+    if len(years) == 2 and not years[0] <= on.year <= years[1]:
+        return [f"page says it was published under the {printed} government, but its date is {on}"]
+    return []
+
+
+def _mention_rows(doc_id: str, dates: list[DateMention], people, measures, countries, orgs, figures, asker: PersonMention | None) -> list[dict]:
+    """Rows of the mentions table for one document."""
+    rows = [dict(kind="date", start=d.start, end=d.end, text=d.text, value=d.value, detail=d.basis) for d in dates]
+    rows += [dict(kind="person", start=p.start, end=p.end, text=p.text, value=p.person, detail=p.post or p.role) for p in people]
+    if asker is not None:
+        rows.append(dict(kind="person", start=asker.start, end=asker.end, text=asker.text, value=asker.person, detail="asker"))
+    rows += [dict(kind="measure", start=m.start, end=m.end, text=m.text, value=m.name, detail=m.kind) for m in measures]
+    rows += [dict(kind="country", start=c.start, end=c.end, text=c.text, value=c.value, detail="") for c in countries]
+    rows += [dict(kind="organisation", start=o.start, end=o.end, text=o.text, value=o.value, detail="") for o in orgs]
+    rows += [dict(kind="figure", start=f.start, end=f.end, text=f.text, value=f.value, detail="") for f in figures]
+    return [
+        {"doc_id": doc_id, "kind": r["kind"], "char_start": r["start"], "char_end": r["end"], "text": r["text"], "value": r["value"], "detail": r["detail"]}
+        for r in sorted(rows, key=lambda r: (r["start"], r["end"], r["kind"]))
+    ]
+
+
+def _asker(meta: DocumentMeta, text: str, reference: Reference, on: date | None) -> PersonMention | None:
+    """The member who asked the question, if the document is a question."""
+    if not meta.asker:
+        return None
+    member = reference.member(meta.asker, on)
+    person = str(member["person"]) if member is not None else ""
+    party = str(member["party"]) if member is not None else ""
+    start = text.find(meta.asker)
+    return PersonMention(max(start, 0), max(start, 0) + len(meta.asker), meta.asker, person, "", party, "asker")
+
+
+def process_text(doc_id: str, source_path: str, loaded: load.LoadedText, content_sha256: str, reference: Reference) -> DocResult:
+    """All rows for one cleaned document."""
+    text = loaded.text
+    meta = read_meta(text)
+    measures = find_measures(text, reference)
+    warnings = list(loaded.warnings)
+    if meta.doc_date is None:
+        inferred, how = infer_date(measures, reference)
+        if inferred is not None:
+            meta.doc_date, meta.doc_date_basis, meta.doc_date_text = inferred, "inferred", how
+            warnings.append(f"no date in the text: {how}")
+        else:
+            warnings.append("no date in the text and none could be inferred: statements without their own date are left out")
+    on = meta.doc_date
+    dates = extract_dates(text, on)
+    people = find_people(text, reference, on)
+    asker = _asker(meta, text, reference, on)
+    people = [p for p in people if asker is None or not _inside(p.start, p.end, [(asker.start, asker.end)])]
+    skip = meta.skip_spans + _heading_spans(text)
+    lead = _lead(meta, people, skip, reference, on)
+    government = reference.government_at(on) if on else None
+    warnings += _government_warning(meta, None if government is None else str(government["label"]), on)
+    countries, orgs = find_countries(text, reference), find_organisations(text)
+    ctx = DocContext(doc_id, meta.title, meta.doc_type, meta.house, on, meta.doc_date_basis, source_path, lead)
+
+    events: list[dict] = []
+    undated = 0
+    for sentence in split_sentences(text):
+        if _inside(sentence.start, sentence.end, skip):
+            continue
+        within = lambda items: [x for x in items if sentence.start <= x.start and x.end <= sentence.end]  # noqa: E731
+        facts = SentenceFacts(sentence, within(dates), within(people), within(measures), within(countries), within(orgs))
+        rows, missed = sentence_events(ctx, facts, reference)
+        events.extend(rows)
+        undated += missed
+    if undated:
+        warnings.append(f"{undated} statements could not be dated")
+    figures = find_figures(text, [(d.start, d.end) for d in dates])
+    document = {
+        "doc_id": doc_id,
+        "source_path": source_path,
+        "doc_type": meta.doc_type,
+        "house": meta.house,
+        "title": meta.title,
+        "doc_date": on,
+        "doc_date_basis": meta.doc_date_basis,
+        "doc_date_text": meta.doc_date_text,
+        "asked_date": meta.asked_date,
+        "asker": (asker.person or asker.text) if asker else "",
+        "lead_minister": (lead.person or lead.text) if lead else "",
+        "lead_minister_post": lead.post if lead else "",
+        "government": "" if government is None else str(government["label"]),
+        "encoding": loaded.encoding,
+        "n_chars": len(text),
+        "n_events": len(events),
+        "content_sha256": content_sha256,
+        "warnings": "; ".join(warnings),
+        "text": text,
+        "furniture": "\n".join(loaded.furniture),
+    }
+    mentions = _mention_rows(doc_id, dates, people, measures, countries, orgs, figures, asker)
+    return DocResult(document, events, mentions)
+
+
+def process_file(path: Path, doc_id: str, source_path: str, reference: Reference, max_bytes: int) -> DocResult | Rejection:
+    """Load one file and extract everything from it, or say why it was rejected."""
+    try:
+        raw, suffix = load.read_file(path, max_bytes)
+        loaded = load.clean(raw, suffix)
+    except load.RejectedFile as exc:
+        return Rejection(source_path, str(exc))
+    except OSError as exc:
+        return Rejection(source_path, f"could not be read: {exc.strerror or exc}")
+    return process_text(doc_id, source_path, loaded, hashlib.sha256(raw).hexdigest(), reference)
