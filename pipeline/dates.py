@@ -1,13 +1,65 @@
-"""Temporal expressions: find candidates with rules, normalise with dateparser.
+"""Temporal expressions: find candidates with rules, normalise them, resolve them.
 
-CONTRACT STUB: `DateMention` and the signature of `extract_dates` are the
-agreed interface; the body is being written (issue 2, item 4).
+How it works
+------------
+1. Scan: one precompiled regular expression per family of forms (full dates, numeric
+   dates, month + year, seasons, quarters, decades, financial years and year ranges,
+   years inside names, bare years, bare month/season/weekday names, relative phrases).
+   Every hit becomes an *atom*: a normalised, hashable description of the expression.
+2. Context: the words just before an atom (a temporal preposition such as "in", "since",
+   "by", "between", or a modifier such as "early", "the end of") are read once. Bare
+   years, bare month names, seasons and weekdays are *weak*: they count only after such a
+   word, as the second half of a span, or in a list after a counted one ("in 2010 and
+   2011"). "May" after a capitalised name ("Theresa May") is never a month, and the
+   lower-case verb "may" is never one because month names are matched case-sensitively.
+3. Resolve: `_resolve(atom, anchor, future)` is cached (lru_cache) on the normalised atom,
+   the anchor date (None for explicit atoms) and the tense. Simple forms are computed
+   directly; dateparser (``languages=["en"]``, ``DATE_ORDER="DMY"``, ``RELATIVE_BASE`` =
+   the reference date) is the fallback for "N weeks ago" and weekday names.
+   ``dateparser.search.search_dates`` is never called.
+4. Combine: "between X and Y", "from X to Y", "X to Y" become one span; "since X" becomes
+   the span X..reference date (status ongoing). Overlaps are settled longest-first.
+
+Choices
+-------
+- Financial years: "2019-20", "2019/20", "2019/2020" and "financial year 2019-2020" are
+  the UK financial year 1 April 2019 .. 31 March 2020 (span 2019-04-01/2020-03-31).
+  "2019-2020" with a hyphen and no "financial year" is the calendar range 2019/2020;
+  "2010-15" (not consecutive) is the range 2010/2015.
+- Seasons are meteorological: spring Mar-May, summer Jun-Aug, autumn Sep-Nov, winter
+  Dec-Feb, where winter YYYY starts on 1 December YYYY and ends in February YYYY+1.
+- Bare years count from 1800 to 2099; years after a month or in a name from 1500 to 2099.
+- Relative month/season/day-month without a year: the most recent one starting on or
+  before the reference date; in a future clause, the next one ending on or after it.
+  "last June" is the latest June that ended before the reference date, "next June" the
+  first that starts after it, "this June" the one containing it (else the reference year's).
+- "last year"/"next month" are calendar units; "the past two years"/"the last year" are
+  spans ending at the reference date (starting at it for "the next ..."). "last week" is
+  the Monday-Sunday span of the previous week.
+- Status: "since" spans are ongoing. Otherwise planned when the period starts after the
+  reference date, or when the clause is future (will, shall, is/are to, plans/intends/aims
+  to, ...) and the period has not ended before the reference date; "by 2025" is planned
+  while 2025 has not ended. "would" (reported speech) is not future. Tense is read from
+  the comma clause around the expression when that clause has a finite verb marker, else
+  from the whole sentence (split on . ! ? ; : and newlines). Years in names are past.
+- Without a reference date, expressions that need one are left out; "since July 2020"
+  then yields the explicit "July 2020" alone.
+- Left out on purpose: "now", "recently", "at the outset", "the following year" (it is
+  relative to the narrative, not to the document), two-digit-year dates such as 26/03/20.
+- Impossible dates ("31 February 2011") are skipped, not coarsened.
 """
 
 from __future__ import annotations
 
+import calendar
+import re
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import dateparser
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +91,906 @@ class DateMention:
     in_name: bool = False
 
 
+# --- vocabulary tables -------------------------------------------------------------
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10,
+    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+FULL_MONTHS = tuple(calendar.month_name[1:])
+WEEKDAYS: tuple[str, ...] = tuple(calendar.day_name)
+SEASONS: dict[str, tuple[str, int]] = {
+    "spring": ("SP", 3),
+    "summer": ("SU", 6),
+    "autumn": ("AU", 9),
+    "winter": ("WI", 12),
+}
+SEASON_START: dict[str, int] = dict(SEASONS.values())
+QUARTER_WORDS: dict[str, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30,
+}  # fmt: skip
+UNIT_NAMES: dict[str, str] = {
+    "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+    "months": "month", "year": "year", "years": "year", "quarter": "quarter",
+}  # fmt: skip
+DIRECTIONS: dict[str, int] = {
+    "this": 0,
+    "last": -1,
+    "past": -1,
+    "previous": -1,
+    "next": 1,
+    "coming": 1,
+}
+# Prepositions and modifiers that make a bare year, month, season or weekday a date.
+STRONG_PREPS = frozenset(
+    {"in", "on", "since", "from", "by", "until", "till", "during", "throughout", "before",
+     "after", "between", "within", "as of", "as from"}
+)  # fmt: skip
+# Prepositions kept in the mention text (they do not change the period).
+INCLUDED_PREPS = frozenset(
+    {"in", "on", "since", "from", "by", "until", "till", "during", "throughout", "within",
+     "as of", "as from", "over"}
+)  # fmt: skip
+# Capitalised words that end a name when walking back from "Act", "Bill", ...
+NAME_STOPWORDS = frozenset(
+    [
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "A",
+        "An",
+        "In",
+        "On",
+        "Under",
+        "Since",
+        "From",
+        "By",
+        "Of",
+        "For",
+        "And",
+        "To",
+        "With",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "Our",
+        "Through",
+        "Following",
+        "After",
+        "Before",
+        "During",
+        "Section",
+        "Part",
+        "Schedule",
+        "Clause",
+        "New",
+        "Draft",
+        "Last",
+        "Next",
+        "When",
+        "While",
+        "If",
+        "As",
+        "At",
+    ]
+)
+NAME_CONNECTORS = frozenset({"of", "and", "for", "on", "in", "to", "against", "&", "the"})
+# Words before "May" that make it a month even though they are capitalised.
+MONTH_LEADERS = frozenset(
+    [
+        "In",
+        "On",
+        "Since",
+        "From",
+        "By",
+        "Until",
+        "Till",
+        "During",
+        "Throughout",
+        "Before",
+        "After",
+        "Between",
+        "And",
+        "Last",
+        "Next",
+        "This",
+        "Early",
+        "Late",
+        "Mid",
+        "End",
+        "Start",
+        "Of",
+        "Until",
+        "Since",
+        "Through",
+    ]
+)
+# Nouns after a number that make it a quantity, not a year ("in 2000 cases").
+QUANTITY_NOUNS = (
+    "people|persons|victims|cases|arrests|staff|officers|children|adults|women|men|migrants"
+    "|referrals|crossings|countries|individuals|prosecutions|convictions|offenders|places"
+    "|pounds|euros|dollars|beds|visas|applications|claims|pages|words|hours|days|km|miles"
+)
+
+# --- regular expressions -----------------------------------------------------------
+
+
+def _cased(words: tuple[str, ...]) -> str:
+    """Alternation of words as Capitalised or UPPER, longest first."""
+    forms = {f for w in words for f in (w.capitalize(), w.upper())}
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+_Y = r"(?:1[5-9][0-9]{2}|20[0-9]{2})"
+_YB = r"(?:1[89][0-9]{2}|20[0-9]{2})"
+_MONTH_ANY = rf"(?:(?:{_cased(tuple(MONTHS))})\b\.?)"
+_MONTH_FULL = rf"(?:{_cased(FULL_MONTHS)})"
+_DAYN = r"(?:3[01]|[12][0-9]|0?[1-9])"
+_ORD = r"(?:st|nd|rd|th)?"
+_WD = (
+    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Wed"
+    r"|Thurs|Thur|Thu|Fri|Sat|Sun)\.?,?\s+(?:the\s+)?)?"
+)
+_NUMW = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_SEASONW = "|".join(SEASONS)
+
+_DAY_NAMED = re.compile(
+    rf"(?<![\w/.:-]){_WD}(?:(?P<d1>{_DAYN}){_ORD}(?:\s+of)?[\s-]+(?P<m1>{_MONTH_ANY})"
+    rf"(?:,?[\s-]+(?P<y1>{_Y})(?![0-9]))?"
+    rf"|(?P<m2>{_MONTH_ANY})\s+(?P<d2>{_DAYN}){_ORD}\b(?:,?\s+(?P<y2>{_Y})(?![0-9]))?)"
+)
+_DAY_NUMERIC = re.compile(
+    rf"(?<![\w/.:-])(?:(?P<d>{_DAYN})(?P<sep>[/.-])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<y>{_Y})"
+    rf"|(?P<iy>{_Y})-(?P<im>1[0-2]|0[1-9])-(?P<id>3[01]|[12][0-9]|0[1-9]))"
+    r"(?![0-9]|[/.-][0-9])"
+)
+_MONTH_YEAR = re.compile(rf"(?<!\w)(?P<m>{_MONTH_ANY})(?:\s+of)?,?\s+(?P<y>{_Y})(?![0-9])")
+_SEASON_YEAR = re.compile(rf"(?i:\b(?:the\s+)?(?P<s>{_SEASONW}))(?:\s+of)?\s+(?P<y>{_Y})(?![0-9])")
+_QUARTER = re.compile(
+    rf"(?:(?i:\bQ(?P<q1>[1-4]))(?:\s+of)?\s*(?P<y1>{_Y})"
+    rf"|(?P<y2>{_Y})\s*(?i:Q(?P<q2>[1-4]))"
+    rf"|(?i:\b(?:the\s+)?(?P<qw>first|second|third|fourth|final|last)\s+quarter\s+of)"
+    rf"\s+(?P<y3>{_Y}))(?![0-9])"
+)
+_DECADE = re.compile(r"(?<![\w'])(?:(?i:the)\s+)?(?P<dec>1[5-9][0-9]0|20[0-9]0)'?s\b")
+_YEAR_PAIR = re.compile(
+    rf"(?:(?P<fy>(?i:(?:the\s+)?(?:financial|fiscal)\s+year|FY))\s*)?"
+    rf"(?:(?<=FY)|(?<![\w/.£$€-]))(?P<y>{_Y})\s*(?P<sep>/|-|–|—|(?i:to))\s*(?P<y2>[0-9]{{4}}|[0-9]{{2}})"
+    r"(?![0-9]|[/.-][0-9]|%)"
+)
+_NAME_YEAR = re.compile(
+    r"\b(?P<kw>Act|Bill|Order|Regulations|Rules|Directive|Convention|Protocol|Treaty|Strategy"
+    r"|Plan|Report|Review|Code|Framework|Programme|Declaration|Agreement|Measure|Statute"
+    rf"|Charter|Guidance|Census|Survey)\s+(?:of\s+)?(?P<y>{_Y})(?![0-9])"
+)
+_BARE_YEAR = re.compile(
+    rf"(?<![\w£$€.,/])(?<![0-9][-–])(?P<y>{_YB})(?![0-9]|[.,][0-9]|\s*%|\s*per\s*cent)"
+    rf"(?!\s+(?:{QUANTITY_NOUNS})\b)"
+)
+_BARE_NAMED = re.compile(
+    rf"(?:\b(?P<dir>(?i:this|last|next))\s+)?"
+    rf"(?:\b(?P<m>{_MONTH_FULL})|\b(?P<wd>{_cased(WEEKDAYS)})|(?i:\b(?P<s>{_SEASONW})))"
+    r"\b(?!['’-]\w)"
+)
+_RELATIVE = re.compile(
+    rf"""(?ix)\b(?:
+      (?P<dayword>today|yesterday|tomorrow)
+    | (?P<edge>earlier|later)\s+this\s+(?P<eunit>week|month|year)
+    | (?P<the>the\s+)?(?P<dir>this|past|last|previous|next|coming)\s+
+      (?:(?P<num>[0-9]{{1,2}}|{_NUMW})\s+)?(?P<unit>days|weeks|months|years|day|week|month
+      |year|quarter)
+    | (?P<anum>[0-9]{{1,2}}|{_NUMW}|a)\s+(?P<aunit>days?|weeks?|months?|years?)\s+ago
+    )\b"""
+)
+_LEAD = re.compile(
+    r"""(?ix)
+    (?:\b(?P<prep>in|on|at|since|from|by|until|till|during|throughout|before|after|between
+      |within|over|as\s+of|as\s+from|and|to)\s+)?
+    (?P<mod>(?:the\s+)?(?:very\s+)?(?:end|start|beginning|middle|close|turn|course|rest
+      |first\s+half|second\s+half|first\s+part|latter\s+part|early\s+part)\s+of\s+
+      |(?:early|late|mid)(?:\s+|-\s*))?
+    (?P<the>the\s+(?:(?:calendar\s+)?year\s+)?)?$"""
+)
+_CONNECTOR = re.compile(r"\s*(?P<c>(?i:and|to|until|till|through)|-|–|—)\s*(?:(?i:the)\s+)?")
+_CHAIN_BACK = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)$")
+_FUTURE = re.compile(
+    r"(?i)\b(?:will|shall|won['’]t|shan['’]t|(?:is|are)\s+(?:due\s+|expected\s+|going\s+)?to"
+    r"|plans?\s+to|planning\s+to|intends?\s+to|intending\s+to|aims?\s+to|to\s+be\s+"
+    r"(?:published|introduced|launched|laid|implemented))\b|\w['’]ll\b"
+)
+_PAST = re.compile(
+    r"(?i)\b(?:was|were|had|did|has\s+been|have\s+been|said|told|took|began|came|made"
+    r"|\w{3,}ed)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?;:](?=\s|$|[\"'’”)])|[\n\r]")
+_COMMA = re.compile(r",")
+_NAME_TOKEN = re.compile(r"\([^()\n]{1,80}\)|[^\s()]+")
+
+
+# --- small date helpers ------------------------------------------------------------
+
+
+def _month_end(year: int, month: int) -> date:
+    """Last day of a month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_months(day: date, months: int) -> date:
+    """The same day `months` later (clamped to the month's end)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _season_bounds(year: int, code: str) -> tuple[date, date]:
+    """First and last day of a meteorological season."""
+    first = SEASON_START[code]
+    end_index = year * 12 + first - 1 + 2
+    return date(year, first, 1), _month_end(end_index // 12, end_index % 12 + 1)
+
+
+def _iso(day: date) -> str:
+    """YYYY-MM-DD."""
+    return day.isoformat()
+
+
+def _as_date(value: date | datetime | None) -> date | None:
+    """A plain date from a date, datetime or None."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+# --- atoms and periods -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    """A normalised expression: the cache key for resolution."""
+
+    kind: str
+    year: int = 0
+    month: int = 0
+    day: int = 0
+    n: int = 0
+    word: str = ""
+    mode: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    """A resolved period."""
+
+    value: str
+    precision: str
+    start: date
+    end: date
+    relative: bool
+    planned: bool = False
+
+
+@dataclass(slots=True)
+class _Found:
+    """A candidate in the text, before and after resolution."""
+
+    start: int
+    end: int
+    atom: _Atom
+    weak: bool
+    in_name: bool = False
+    text_start: int = 0
+    prep: str = ""
+    prep_start: int = 0
+    period: _Period | None = None
+    future: bool = False
+
+
+RELATIVE_KINDS = frozenset({"rday", "rmonth", "rseason", "weekday", "dayword", "unit", "window",
+                            "ago"})  # fmt: skip
+
+
+def _explicit(value: str, precision: str, start: date, end: date) -> _Period:
+    """An explicit period."""
+    return _Period(value, precision, start, end, relative=False)
+
+
+def _res_day(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """A full date."""
+    d = date(a.year, a.month, a.day)
+    return _explicit(_iso(d), "day", d, d)
+
+
+def _res_month(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """Month and year."""
+    return _explicit(f"{a.year:04d}-{a.month:02d}", "month", date(a.year, a.month, 1),
+                     _month_end(a.year, a.month))  # fmt: skip
+
+
+def _res_season(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """Season and year."""
+    start, end = _season_bounds(a.year, a.word)
+    return _explicit(f"{a.year}-{a.word}", "season", start, end)
+
+
+def _res_quarter(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """Quarter and year."""
+    first = 3 * a.n - 2
+    return _explicit(f"{a.year}-Q{a.n}", "quarter", date(a.year, first, 1),
+                     _month_end(a.year, first + 2))  # fmt: skip
+
+
+def _res_year(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """A calendar year."""
+    return _explicit(str(a.year), "year", date(a.year, 1, 1), date(a.year, 12, 31))
+
+
+def _res_decade(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """A decade such as the 1990s."""
+    return _explicit(str(a.year // 10), "decade", date(a.year, 1, 1), date(a.year + 9, 12, 31))
+
+
+def _res_fy(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """A UK financial year, 1 April to 31 March."""
+    start, end = date(a.year, 4, 1), date(a.year + 1, 3, 31)
+    return _explicit(f"{_iso(start)}/{_iso(end)}", "span", start, end)
+
+
+def _res_years(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """A range of calendar years."""
+    return _explicit(f"{a.year}/{a.n}", "span", date(a.year, 1, 1), date(a.n, 12, 31))
+
+
+def _pick_year(
+    bounds: Callable[[int], tuple[date, date] | None], ref: date, mode: str, future: bool
+) -> int | None:
+    """Year of the occurrence of a yearless period that the mode and tense select."""
+    spans = [(y, b) for y in range(ref.year - 2, ref.year + 3) if (b := bounds(y))]
+    if mode == "last":
+        years = [y for y, (s, e) in spans if e < ref]
+        return max(years, default=None)
+    if mode == "next":
+        return min((y for y, (s, e) in spans if s > ref), default=None)
+    if mode == "this":
+        inside = [y for y, (s, e) in spans if s <= ref <= e]
+        return inside[0] if inside else ref.year
+    if future:
+        return min((y for y, (s, e) in spans if e >= ref), default=None)
+    return max((y for y, (s, e) in spans if s <= ref), default=None)
+
+
+def _safe_day(year: int, month: int, day: int) -> tuple[date, date] | None:
+    """(d, d) for a valid date, else None (29 February in other years)."""
+    try:
+        d = date(year, month, day)
+    except ValueError:
+        return None
+    return d, d
+
+
+def _res_rday(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """Day and month without a year."""
+    if ref is None:
+        return None
+    year = _pick_year(lambda y: _safe_day(y, a.month, a.day), ref, a.mode, future)
+    if year is None:
+        return None
+    d = date(year, a.month, a.day)
+    return _Period(_iso(d), "day", d, d, relative=True)
+
+
+def _res_rmonth(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """A month name without a year."""
+    if ref is None:
+        return None
+    bounds = lambda y: (date(y, a.month, 1), _month_end(y, a.month))  # noqa: E731
+    year = _pick_year(bounds, ref, a.mode, future)
+    if year is None:
+        return None
+    start, end = bounds(year)
+    return _Period(f"{year:04d}-{a.month:02d}", "month", start, end, relative=True)
+
+
+def _res_rseason(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """A season without a year."""
+    if ref is None:
+        return None
+    year = _pick_year(lambda y: _season_bounds(y, a.word), ref, a.mode, future)
+    if year is None:
+        return None
+    start, end = _season_bounds(year, a.word)
+    return _Period(f"{year}-{a.word}", "season", start, end, relative=True)
+
+
+@lru_cache(maxsize=4096)
+def _dateparser_day(expression: str, anchor: date, future: bool) -> date | None:
+    """dateparser's reading of a relative expression, anchored at the reference date."""
+    settings = {
+        "RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day),
+        "DATE_ORDER": "DMY",
+        "PREFER_DATES_FROM": "future" if future else "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    try:
+        parsed = dateparser.parse(expression, languages=["en"], settings=settings)
+    except (ValueError, OverflowError):
+        return None
+    return parsed.date() if parsed else None
+
+
+def _res_weekday(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """A weekday name, through dateparser."""
+    if ref is None:
+        return None
+    expression = f"{a.mode} {a.word}".strip().lower()
+    d = _dateparser_day(expression, ref, future or a.mode == "next")
+    return _Period(_iso(d), "day", d, d, relative=True) if d else None
+
+
+def _res_ago(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """'N units ago', through dateparser."""
+    if ref is None:
+        return None
+    d = _dateparser_day(f"{a.n} {a.word}s ago", ref, False)
+    if d is None:
+        return None
+    if a.word == "year":
+        return _Period(str(d.year), "year", date(d.year, 1, 1), date(d.year, 12, 31), True)
+    if a.word == "month":
+        return _Period(f"{d.year:04d}-{d.month:02d}", "month", date(d.year, d.month, 1),
+                       _month_end(d.year, d.month), True)  # fmt: skip
+    return _Period(_iso(d), "day", d, d, relative=True)
+
+
+def _res_dayword(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """today, yesterday, tomorrow: always from the reference date."""
+    if ref is None:
+        return None
+    d = ref + timedelta(days=a.n)
+    return _Period(_iso(d), "day", d, d, relative=True)
+
+
+def _res_unit(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """this/last/next week, month, quarter, year (calendar units)."""
+    if ref is None:
+        return None
+    planned = a.mode == "later"
+    if a.word == "year":
+        y = ref.year + a.n
+        return _Period(str(y), "year", date(y, 1, 1), date(y, 12, 31), True, planned)
+    if a.word == "month":
+        first = _shift_months(ref.replace(day=1), a.n)
+        return _Period(f"{first.year:04d}-{first.month:02d}", "month", first,
+                       _month_end(first.year, first.month), True, planned)  # fmt: skip
+    if a.word == "quarter":
+        first = _shift_months(date(ref.year, 3 * ((ref.month - 1) // 3) + 1, 1), 3 * a.n)
+        q = (first.month - 1) // 3 + 1
+        last = _month_end(first.year, first.month + 2)
+        return _Period(f"{first.year}-Q{q}", "quarter", first, last, True, planned)
+    monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=a.n)
+    sunday = monday + timedelta(days=6)
+    return _Period(f"{_iso(monday)}/{_iso(sunday)}", "span", monday, sunday, True, planned)
+
+
+def _res_window(a: _Atom, ref: date | None, future: bool) -> _Period | None:
+    """'the past two years', 'the next six months': a span from or to the reference date."""
+    if ref is None:
+        return None
+    if a.word in ("year", "month"):
+        other = _shift_months(ref, a.n * (12 if a.word == "year" else 1))
+    else:
+        other = ref + timedelta(days=a.n * (7 if a.word == "week" else 1))
+    start, end = min(ref, other), max(ref, other)
+    return _Period(f"{_iso(start)}/{_iso(end)}", "span", start, end, True, planned=a.n > 0)
+
+
+RESOLVERS: dict[str, Callable[[_Atom, date | None, bool], _Period | None]] = {
+    "day": _res_day,
+    "month": _res_month,
+    "season": _res_season,
+    "quarter": _res_quarter,
+    "year": _res_year,
+    "decade": _res_decade,
+    "fy": _res_fy,
+    "years": _res_years,
+    "rday": _res_rday,
+    "rmonth": _res_rmonth,
+    "rseason": _res_rseason,
+    "weekday": _res_weekday,
+    "ago": _res_ago,
+    "dayword": _res_dayword,
+    "unit": _res_unit,
+    "window": _res_window,
+}
+
+
+@lru_cache(maxsize=8192)
+def _resolve(atom: _Atom, anchor: date | None, future: bool) -> _Period | None:
+    """The period of a normalised expression (cached on expression, anchor and tense)."""
+    try:
+        return RESOLVERS[atom.kind](atom, anchor, future)
+    except (ValueError, OverflowError):
+        return None
+
+
+# --- scanners: one per family of forms -----------------------------------------------
+
+_Hit = tuple[int, int, _Atom, bool]  # start, end, atom, weak
+
+
+def _month_number(word: str) -> int:
+    """Month number from a name or abbreviation."""
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def _after_name(text: str, start: int) -> bool:
+    """True when the word just before `start` is a capitalised name ("Theresa May")."""
+    m = re.search(r"([A-Z][\w'’-]*)[ \t]+$", text[max(0, start - 40) : start])
+    return bool(m) and m.group(1) not in MONTH_LEADERS
+
+
+def _is_may_name(text: str, start: int, month_word: str) -> bool:
+    """'May' used as a surname."""
+    return month_word.rstrip(".") in ("May", "MAY") and _after_name(text, start)
+
+
+def _scan_day_named(text: str) -> Iterator[_Hit]:
+    """26 March 2020, 26th March, Thursday 18th October 2012, March 26, 2020."""
+    for m in _DAY_NAMED.finditer(text):
+        month_word = m.group("m1") or m.group("m2")
+        day = int(m.group("d1") or m.group("d2"))
+        year = m.group("y1") or m.group("y2")
+        if m.group("m2") and _is_may_name(text, m.start("m2"), month_word):
+            continue
+        month = _month_number(month_word)
+        if year:
+            yield m.start(), m.end(), _Atom("day", int(year), month, day), False
+        else:
+            yield m.start(), m.end(), _Atom("rday", 0, month, day), False
+
+
+def _scan_day_numeric(text: str) -> Iterator[_Hit]:
+    """26/03/2020 (day first) and 2020-03-26."""
+    for m in _DAY_NUMERIC.finditer(text):
+        if m.group("iy"):
+            parts = (m.group("iy"), m.group("im"), m.group("id"))
+        else:
+            parts = (m.group("y"), m.group("m"), m.group("d"))
+        y, mo, d = (int(p) for p in parts)
+        yield m.start(), m.end(), _Atom("day", y, mo, d), False
+
+
+def _scan_month_year(text: str) -> Iterator[_Hit]:
+    """March 2020, Mar 2020 (not after a number: '32 March 2004' is no date)."""
+    for m in _MONTH_YEAR.finditer(text):
+        before = text[max(0, m.start() - 4) : m.start()]
+        if re.search(r"[0-9](?:st|nd|rd|th)?[\s-]+$", before):
+            continue
+        if _is_may_name(text, m.start(), m.group("m")):
+            continue
+        atom = _Atom("month", int(m.group("y")), _month_number(m.group("m")))
+        yield m.start(), m.end(), atom, False
+
+
+def _scan_season_year(text: str) -> Iterator[_Hit]:
+    """summer 2015, the summer of 2015."""
+    for m in _SEASON_YEAR.finditer(text):
+        code = SEASONS[m.group("s").lower()][0]
+        yield m.start(), m.end(), _Atom("season", int(m.group("y")), word=code), False
+
+
+def _scan_quarter(text: str) -> Iterator[_Hit]:
+    """Q3 2019, 2019 Q3, the third quarter of 2019."""
+    for m in _QUARTER.finditer(text):
+        year = int(m.group("y1") or m.group("y2") or m.group("y3"))
+        if m.group("qw"):
+            word = m.group("qw").lower()
+            q = 4 if word == "last" else QUARTER_WORDS[word]
+        else:
+            q = int(m.group("q1") or m.group("q2"))
+        yield m.start(), m.end(), _Atom("quarter", year, n=q), False
+
+
+def _scan_decade(text: str) -> Iterator[_Hit]:
+    """the 1990s."""
+    for m in _DECADE.finditer(text):
+        yield m.start(), m.end(), _Atom("decade", int(m.group("dec"))), False
+
+
+def _scan_year_pair(text: str) -> Iterator[_Hit]:
+    """Financial years (2019-20, 2019/20) and year ranges (2010 to 2015)."""
+    for m in _YEAR_PAIR.finditer(text):
+        y1, raw2, sep = int(m.group("y")), m.group("y2"), m.group("sep").lower()
+        y2 = int(raw2)
+        if len(raw2) == 2:
+            y2 += y1 // 100 * 100 + (100 if y2 <= y1 % 100 else 0)
+        consecutive = y2 == y1 + 1
+        if consecutive and (m.group("fy") or sep == "/" or len(raw2) == 2):
+            start = m.start() if m.group("fy") else m.start("y")
+            yield start, m.end(), _Atom("fy", y1), False
+        elif sep != "/" and y1 < y2 <= min(2099, y1 + 100):
+            yield m.start("y"), m.end(), _Atom("years", y1, n=y2), False
+
+
+def _name_start(text: str, kw_start: int) -> int | None:
+    """Start of the capitalised name that ends at a keyword such as 'Act', or None."""
+    tokens = list(_NAME_TOKEN.finditer(text, max(0, kw_start - 160), kw_start))
+    start, edge = None, kw_start
+    for tok in reversed(tokens):
+        gap = text[tok.end() : edge]
+        if gap.strip(" \t") or not gap:
+            break
+        word = tok.group()
+        lead = len(word) - len(word.lstrip("‘“\"'"))
+        word = word[lead:]
+        if word.startswith("("):
+            pass
+        elif not word or word[-1] in ".,;:!?’”\"'" and word != "etc.":
+            break
+        elif word[0].isupper():
+            if word in NAME_STOPWORDS:
+                break
+            start = tok.start() + lead
+        elif word.lower() not in NAME_CONNECTORS:
+            break
+        if lead:
+            break
+        edge = tok.start()
+    return start
+
+
+def _scan_name_year(text: str) -> Iterator[tuple[int, int, _Atom, bool, bool]]:
+    """Years inside names: 'Sexual Offences Act 2003'."""
+    for m in _NAME_YEAR.finditer(text):
+        start = _name_start(text, m.start("kw"))
+        if start is not None:
+            yield start, m.end(), _Atom("year", int(m.group("y"))), False, True
+
+
+def _scan_bare_year(text: str) -> Iterator[_Hit]:
+    """A four-digit year on its own (weak: needs a temporal word)."""
+    for m in _BARE_YEAR.finditer(text):
+        yield m.start(), m.end(), _Atom("year", int(m.group("y"))), True
+
+
+def _scan_bare_named(text: str) -> Iterator[_Hit]:
+    """Month, weekday or season names, optionally after this/last/next."""
+    for m in _BARE_NAMED.finditer(text):
+        mode = (m.group("dir") or "").lower()
+        weak = not mode
+        if m.group("m"):
+            if _is_may_name(text, m.start("m"), m.group("m")):
+                continue
+            atom = _Atom("rmonth", month=_month_number(m.group("m")), mode=mode)
+        elif m.group("wd"):
+            atom = _Atom("weekday", word=m.group("wd").lower(), mode=mode)
+        else:
+            if re.match(r"\s+[A-Z]", text[m.end() : m.end() + 2]):
+                continue  # "the Spring Statement": part of a name
+            atom = _Atom("rseason", word=SEASONS[m.group("s").lower()][0], mode=mode)
+        yield m.start(), m.end(), atom, weak
+
+
+def _number(word: str) -> int:
+    """An integer from digits or a number word."""
+    word = word.lower()
+    return 1 if word == "a" else NUMBER_WORDS.get(word) or int(word)
+
+
+def _relative_atom(m: re.Match[str]) -> _Atom | None:
+    """The atom for a relative phrase, or None when the phrase is not one."""
+    if m.group("dayword"):
+        return _Atom("dayword", n={"today": 0, "yesterday": -1, "tomorrow": 1}[
+            m.group("dayword").lower()])  # fmt: skip
+    if m.group("edge"):
+        return _Atom("unit", word=m.group("eunit").lower(), mode=m.group("edge").lower())
+    if m.group("aunit"):
+        return _Atom("ago", n=_number(m.group("anum")), word=m.group("aunit").lower().rstrip("s"))
+    direction, unit = m.group("dir").lower(), m.group("unit").lower()
+    sign, base = DIRECTIONS[direction], UNIT_NAMES[unit]
+    if m.group("num"):
+        n = _number(m.group("num"))
+        plural_ok = unit.endswith("s") or n == 1
+        if not plural_ok or direction == "this" or base == "quarter" or n == 0:
+            return None
+        return _Atom("window", n=sign * n, word=base)
+    if unit.endswith("s"):
+        return None
+    if m.group("the") and direction in ("past", "last", "next", "coming"):
+        return None if base == "quarter" else _Atom("window", n=sign, word=base)
+    if direction in ("this", "last", "next", "previous"):
+        return _Atom("unit", n=sign, word=base)
+    return None
+
+
+def _scan_relative(text: str) -> Iterator[_Hit]:
+    """today, last year, earlier this month, the past two years, three weeks ago."""
+    for m in _RELATIVE.finditer(text):
+        atom = _relative_atom(m)
+        if atom is not None:
+            yield m.start(), m.end(), atom, False
+
+
+SCANNERS: tuple[Callable[[str], Iterator[_Hit]], ...] = (
+    _scan_day_named,
+    _scan_day_numeric,
+    _scan_month_year,
+    _scan_season_year,
+    _scan_quarter,
+    _scan_decade,
+    _scan_year_pair,
+    _scan_bare_year,
+    _scan_bare_named,
+    _scan_relative,
+)
+
+
+# --- context: lead words and tense ---------------------------------------------------
+
+
+class _Clauses:
+    """Sentence and comma boundaries of a text, for tense decisions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentences = [m.start() for m in _SENTENCE_END.finditer(text)]
+        self.commas = [m.start() for m in _COMMA.finditer(text)]
+
+    @staticmethod
+    def _bounds(marks: list[int], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """The stretch between the marks around [start, end), inside [lo, hi]."""
+        i = bisect_left(marks, start)
+        left = marks[i - 1] + 1 if i else 0
+        j = bisect_left(marks, end)
+        right = marks[j] if j < len(marks) else hi
+        return max(left, lo), min(right, hi)
+
+    def is_future(self, start: int, end: int) -> bool:
+        """True when the clause around [start, end) is in the future tense."""
+        s_lo, s_hi = self._bounds(self.sentences, start, end, 0, len(self.text))
+        c_lo, c_hi = self._bounds(self.commas, start, end, s_lo, s_hi)
+        if _FUTURE.search(self.text, c_lo, c_hi):
+            return True
+        if _PAST.search(self.text, c_lo, c_hi):
+            return False
+        return bool(_FUTURE.search(self.text, s_lo, s_hi))
+
+
+def _apply_lead(text: str, f: _Found) -> None:
+    """Read the preposition/modifier before a candidate: strength and text start."""
+    f.text_start = f.prep_start = f.start
+    if f.in_name:
+        return
+    m = _LEAD.search(text, max(0, f.start - 48), f.start)
+    if m is None or m.start() == f.start:
+        return
+    prep = " ".join((m.group("prep") or "").lower().split())
+    mod = m.group("mod")
+    f.prep = prep
+    if prep in STRONG_PREPS or mod or (m.group("the") and "year" in m.group("the").lower()):
+        f.weak = False
+    f.prep_start = m.start()
+    if prep == "since":
+        f.text_start = m.start("mod") if mod else f.start
+    elif prep in INCLUDED_PREPS and (not f.weak) or (prep == "at" and mod):
+        f.text_start = m.start()
+    elif mod:
+        f.text_start = m.start("mod")
+
+
+# --- combining -----------------------------------------------------------------------
+
+
+def _side(period: _Period, end: bool) -> str:
+    """One side of a span value, at the period's own precision."""
+    parts = period.value.split("/")
+    return parts[-1] if end else parts[0]
+
+
+def _span(left: _Period, right: _Period) -> _Period | None:
+    """The span from one period to another, or None when they are out of order."""
+    if right.end < left.start or right.start < left.start:
+        return None
+    value = f"{_side(left, False)}/{_side(right, True)}"
+    return _Period(value, "span", left.start, right.end, left.relative or right.relative)
+
+
+def _ranges(text: str, found: list[_Found]) -> list[tuple[_Found, _Found, _Period]]:
+    """'between X and Y', 'from X to Y', 'X to Y' over resolved candidates."""
+    by_start: dict[int, list[_Found]] = {}
+    for f in found:
+        by_start.setdefault(f.start, []).append(f)
+    out = []
+    for a in found:
+        m = _CONNECTOR.match(text, a.end)
+        if m is None or m.end() not in by_start:
+            continue
+        conn = m.group("c").lower()
+        b = max(by_start[m.end()], key=lambda f: f.end - f.start)
+        if a.prep == "between":
+            ok = conn == "and"
+        elif a.prep == "from":
+            ok = conn != "and"
+        else:
+            ok = conn not in ("and", "through") and not (a.period.relative or b.period.relative)
+        span = _span(a.period, b.period) if ok else None
+        if span is not None:
+            out.append((a, b, span))
+    return out
+
+
+def _promote_chains(text: str, found: list[_Found]) -> None:
+    """'in 2010 and 2011': a weak candidate listed after a counted one of the same kind counts."""
+    strong_by_end: dict[int, _Found] = {}
+    for f in sorted(found, key=lambda f: f.start):
+        if f.weak:
+            m = _CHAIN_BACK.search(text, max(0, f.start - 16), f.start)
+            prev = strong_by_end.get(m.start()) if m else None
+            if prev is None or prev.atom.kind != f.atom.kind:
+                continue
+            f.weak = False
+            f.text_start = f.start
+        if not f.in_name:
+            strong_by_end[f.end] = f
+
+
+def _status(period: _Period, ref: date | None, future: bool, prep: str) -> str:
+    """past or planned, from the period, the tense and the preposition."""
+    if ref is None:
+        return "planned" if future else "past"
+    if period.start > ref:
+        return "planned"
+    if (future or period.planned or prep == "by") and period.end >= ref:
+        return "planned"
+    return "past"
+
+
+def _mention(
+    text: str, start: int, end: int, period: _Period, status: str, in_name: bool = False
+) -> DateMention:
+    """Build the public record."""
+    basis = "relative" if period.relative else "explicit"
+    return DateMention(start, end, text[start:end], period.value, period.precision, basis,
+                       status, period.start, period.end, in_name)  # fmt: skip
+
+
+def _select(candidates: list[DateMention]) -> list[DateMention]:
+    """Non-overlapping mentions, longest first, then in order of position."""
+    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), c.start, c.in_name))
+    starts: list[int] = []
+    chosen: dict[int, DateMention] = {}
+    for c in ranked:
+        if c.end <= c.start:
+            continue
+        i = bisect_right(starts, c.start)
+        if i and chosen[starts[i - 1]].end > c.start:
+            continue
+        if i < len(starts) and starts[i] < c.end:
+            continue
+        insort(starts, c.start)
+        chosen[c.start] = c
+    return [chosen[s] for s in starts]
+
+
+# --- the public function -------------------------------------------------------------
+
+
+def _collect(text: str) -> list[_Found]:
+    """Every raw candidate from every scanner."""
+    found = [_Found(s, e, atom, weak) for scan in SCANNERS for s, e, atom, weak in scan(text)]
+    found += [_Found(s, e, atom, weak, in_name) for s, e, atom, weak, in_name in
+              _scan_name_year(text)]  # fmt: skip
+    return found
+
+
 def extract_dates(text: str, reference_date: date | None) -> list[DateMention]:
     """Every temporal expression in `text`, in order of position.
 
@@ -46,4 +998,35 @@ def extract_dates(text: str, reference_date: date | None) -> list[DateMention]:
     against it. When it is None, expressions that need it are left out and
     explicit ones are still returned.
     """
-    raise NotImplementedError
+    if not text:
+        return []
+    ref = _as_date(reference_date)
+    clauses = _Clauses(text)
+    resolved: list[_Found] = []
+    for f in _collect(text):
+        _apply_lead(text, f)
+        relative = f.atom.kind in RELATIVE_KINDS
+        f.future = clauses.is_future(f.start, f.end) if relative else False
+        f.period = _resolve(f.atom, ref if relative else None, f.future)
+        if f.period is not None:
+            resolved.append(f)
+    _promote_chains(text, resolved)
+    candidates: list[DateMention] = []
+    for a, b, span in _ranges(text, resolved):
+        start = a.prep_start if a.prep in ("between", "from") else a.text_start
+        status = _status(span, ref, clauses.is_future(start, b.end), a.prep)
+        candidates.append(_mention(text, start, b.end, span, status))
+    for f in resolved:
+        if f.in_name:
+            candidates.append(_mention(text, f.start, f.end, f.period, "past", True))
+            continue
+        if f.prep == "since" and not f.weak and ref is not None and f.period.start <= ref:
+            since = _Period(f"{_side(f.period, False)}/{_iso(ref)}", "span", f.period.start,
+                            ref, relative=True)  # fmt: skip
+            candidates.append(_mention(text, f.prep_start, f.end, since, "ongoing"))
+        if f.weak:
+            continue
+        future = f.future or clauses.is_future(f.start, f.end)
+        status = _status(f.period, ref, future, f.prep)
+        candidates.append(_mention(text, f.text_start, f.end, f.period, status))
+    return _select(candidates)

@@ -50,7 +50,8 @@ WIRE_MARKERS = re.compile(
 )
 
 _HANSARD = re.compile(
-    rf"^(?P<prefix>HC|HL) Deb,? (?P<date>{_DAY}),? vol\.? \d+,? c{{1,2}}\s?[\dA-Z]+(?:[-–]\d+)?(?P<kind>WA|WS|WH|W)?\b",
+    rf"^(?P<prefix>HC|HL) Deb,? (?P<date>{_DAY}),? vol\.? \d+,? c{{1,2}}\s?"
+    r"(?P<pre>WA|WS|WH|W)?\s?\d+(?:[-–]\d+)?(?P<post>WA|WS|WH|W)?\b",
     re.M,
 )
 _PUBLISHED = re.compile(rf"^(?:First )?[Pp]ublished:? (?:on )?(?P<date>{_DAY})\s*$", re.M)
@@ -131,7 +132,7 @@ def _hansard(meta: DocumentMeta, text: str, lines: list[tuple[int, int, str]]) -
     if not match:
         return
     meta.house = HOUSE_BY_PREFIX[match.group("prefix")]
-    meta.doc_type = HANSARD_KIND.get(match.group("kind") or "", "debate extract")
+    meta.doc_type = HANSARD_KIND.get(match.group("pre") or match.group("post") or "", "debate extract")
     meta.title = meta.title or match.group(0)
     _set_date(meta, match)
     _skip_line_of(meta, text, match)
@@ -194,7 +195,7 @@ def _statement(meta: DocumentMeta, text: str, lines: list[tuple[int, int, str]])
     meta.speaker = meta.speaker or maker.group("name").strip()
     meta.speaker_post_as_printed = maker.group("post")
     headings = [line for s, _, line in lines if s < maker.start() and is_heading(line)]
-    if headings and (not meta.title or meta.title.lower() in TYPE_LINES):
+    if headings and meta.doc_type in ("written statement", "other"):
         meta.title = headings[-1].strip()
 
 

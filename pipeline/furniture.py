@@ -69,7 +69,7 @@ def strip_suffix(line: str) -> tuple[str, str | None]:
     for pattern, _reason in _SUFFIX_RULES:
         match = pattern.search(line)
         if match:
-            return line[: match.start()], match.group(0).strip()
+            return line[: match.start()], match.group(0).strip(" -–|")
     return line, None
 
 

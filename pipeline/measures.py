@@ -159,6 +159,25 @@ def _generic(match: re.Match[str]) -> MeasureMention | None:
     return MeasureMention(start, start + len(name), name, "", name, kind, _theme(name, kind))
 
 
+_BACK_REFERENCE = re.compile(
+    r"\b[Tt]he (Directive|Convention|Strategy|Taskforce|Task Force|Bill|Act|Centre|Agency|Mechanism|Cell|Group|Commissioner|Action Plan)\b"
+)
+
+
+def _back_references(text: str, found: list[MeasureMention]) -> list[MeasureMention]:
+    """"The Directive", "the Taskforce": the last measure named before, with that head word."""
+    out = []
+    for match in _BACK_REFERENCE.finditer(text):
+        if any(m.start <= match.start(1) < m.end for m in found):
+            continue
+        head = match.group(1).lower()
+        earlier = [m for m in found if m.end <= match.start() and head in m.name.lower()]
+        if earlier:
+            last = earlier[-1]
+            out.append(MeasureMention(match.start(), match.end(), match.group(0), last.measure_id, last.name, last.kind, last.theme))
+    return out
+
+
 def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
     """Every measure named in `text`: gazetteer matches, then generic ones that do not overlap."""
     gaz = _gazetteer(reference)
@@ -174,4 +193,5 @@ def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
         mention = _generic(match)
         if mention and not any(m.start < mention.end and mention.start < m.end for m in found):
             found.append(mention)
-    return sorted(found, key=lambda m: m.start)
+    found.sort(key=lambda m: m.start)
+    return sorted(found + _back_references(text, found), key=lambda m: m.start)

@@ -399,8 +399,7 @@ def load_reference(directory: Path = DEFAULT_DIR) -> Reference:
         digest.update(data)
         raw[name] = _read(path)
     tables = {name: _check_table(name, frame, problems) for name, frame in raw.items()}
-    if len(tables) == len(COLUMNS):
-        problems += _consistency(tables)
+    problems += _consistency(tables)
     if problems:
         raise ReferenceDataError(
             f"{len(problems)} problem(s) in {directory}:\n- " + "\n- ".join(problems)
@@ -492,20 +491,27 @@ def _check_partial_dates(name: str, frame: pd.DataFrame) -> list[str]:
 
 
 def _consistency(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """Cross-row and cross-table checks: unique keys, government chain, tenures, milestones."""
-    problems = _governments_chain(tables["governments"])
-    problems += _overlapping_tenures(tables["ministers"])
-    for name, key in (("governments", "government_id"), ("measures", "measure_id")):
-        problems += _rows(
-            name, tables[name][key].duplicated() & (tables[name][key] != ""), f"duplicate {key}"
-        )
-    problems += _rows(
-        "milestones", tables["milestones"]["milestone_id"].duplicated(), "duplicate milestone_id"
-    )
-    known = set(tables["measures"]["measure_id"])
-    unknown = ~tables["milestones"]["measure_id"].isin(known)
-    problems += _rows("milestones", unknown, "measure_id not in measures.csv")
+    """Cross-row and cross-table checks on the tables that could be read."""
+    problems: list[str] = []
+    if "governments" in tables:
+        problems += _governments_chain(tables["governments"])
+    if "ministers" in tables:
+        problems += _overlapping_tenures(tables["ministers"])
+    for name, key in UNIQUE_KEYS.items():
+        if name in tables:
+            column = tables[name][key]
+            problems += _rows(name, column.duplicated() & (column != ""), f"duplicate {key}")
+    if "measures" in tables and "milestones" in tables:
+        unknown = ~tables["milestones"]["measure_id"].isin(set(tables["measures"]["measure_id"]))
+        problems += _rows("milestones", unknown, "measure_id not in measures.csv")
     return problems
+
+
+UNIQUE_KEYS = {
+    "governments": "government_id",
+    "measures": "measure_id",
+    "milestones": "milestone_id",
+}
 
 
 def _governments_chain(gov: pd.DataFrame) -> list[str]:

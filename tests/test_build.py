@@ -1,0 +1,134 @@
+"""The build as a whole: outputs and their contract, determinism, atomicity, rejections."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import schema
+from pipeline.build import OUTPUT_FILES, build
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+
+
+def test_every_output_file_has_the_contract_columns(seed_build):
+    events = pd.read_parquet(seed_build / "events.parquet")
+    assert list(events.columns) == list(schema.EVENT_COLUMNS)
+    schema.validate_events(events)
+    assert str(events["date_start"].dtype).startswith("datetime64")
+    documents = pd.read_csv(seed_build / "documents.csv")
+    assert list(documents.columns) == list(schema.DOCUMENT_COLUMNS)
+    assert list(pd.read_csv(seed_build / "rejected.csv").columns) == ["source_path", "reason"]
+    mentions = pd.read_parquet(seed_build / "mentions.parquet")
+    assert list(mentions.columns) == list(schema.MENTION_COLUMNS)
+    manifest = json.loads((seed_build / "build.json").read_text())
+    assert manifest["n_documents"] == len(documents) == 5
+    assert manifest["n_events"] == len(events)
+
+
+def test_every_seed_document_yields_events(seed_documents):
+    assert (seed_documents["n_events"] > 0).all()
+
+
+def test_build_is_deterministic(tmp_path, seed_build):
+    build(RAW, tmp_path, workers=1)
+    for name in OUTPUT_FILES:
+        assert (tmp_path / name).read_bytes() == (seed_build / name).read_bytes(), name
+
+
+def test_event_ids_survive_unrelated_changes(tmp_path, seed_events):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "extra.txt").write_text("Press release\n\nA synthetic test page.\n\nPublished 1 May 2015\n")
+    build(raw, tmp_path / "out", workers=1)
+    rebuilt = pd.read_parquet(tmp_path / "out" / "events.parquet")
+    assert set(seed_events["event_id"]) <= set(rebuilt["event_id"])
+
+
+def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "003_47d1d793452e7d07.txt", raw / "good.txt")
+    shutil.copy(RAW / "003_47d1d793452e7d07.txt", raw / "copy of good.txt")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (raw / "notes.pdf").write_bytes(b"%PDF-1.4")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Published 1 May 2015")
+    (raw / "link.txt").symlink_to(outside)
+    report = build(raw, tmp_path / "out", workers=1)
+    rejected = pd.read_csv(tmp_path / "out" / "rejected.csv").set_index("source_path")["reason"]
+    documents = pd.read_csv(tmp_path / "out" / "documents.csv")
+    assert set(documents["source_path"]) | set(rejected.index) == {p.name for p in raw.iterdir()}
+    assert "same text as" in rejected["good.txt" if "good.txt" in rejected else "copy of good.txt"]
+    assert "empty" in rejected["empty.txt"]
+    assert "binary" in rejected["image.txt"]
+    assert "unsupported file type" in rejected["notes.pdf"]
+    assert "outside the raw folder" in rejected["link.txt"]
+    assert (report.n_documents, report.n_rejected) == (1, 5)
+
+
+def test_failed_build_leaves_previous_output(tmp_path, seed_build):
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    before = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    bad_reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", bad_reference)
+    (bad_reference / "governments.csv").write_text("not,a,governments,table\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--out", str(out), "--reference", str(bad_reference)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "previous output left as it was" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {name: (out / name).read_bytes() for name in OUTPUT_FILES} == before
+    assert not list(out.glob(".staging-*"))
+
+
+def test_if_stale_skips_an_up_to_date_build_and_rebuilds_after_a_change(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    out = tmp_path / "out"
+    assert not build(raw, out, workers=1).skipped
+    assert build(raw, out, if_stale=True, workers=1).skipped
+    (raw / "003_47d1d793452e7d07.txt").write_text((raw / "003_47d1d793452e7d07.txt").read_text() + "\nMore.\n")
+    assert not build(raw, out, if_stale=True, workers=1).skipped
+
+
+def test_cli_prints_a_summary(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--out", str(tmp_path), "--workers", "1"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    assert result.stdout.strip().startswith("built 5 documents, ")
+    assert "build: 5/5 documents" in result.stderr
+
+
+def test_missing_raw_folder_is_a_clear_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "raw folder not found" in result.stderr
+
+
+@pytest.mark.slow
+def test_workers_give_the_same_output(tmp_path, seed_build):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(60):  # enough files for the pool to be used
+        for seed in sorted(RAW.iterdir()):
+            (raw / f"{i:02d}_{seed.name}").write_text(seed.read_text() + f"\nSynthetic copy {i}.\n")
+    build(raw, tmp_path / "one", workers=1)
+    build(raw, tmp_path / "two", workers=2)
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
