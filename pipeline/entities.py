@@ -31,10 +31,12 @@ _BODY_WORDS = (
     "Centre|Unit|Team|Organisation|Organization|Union|Nations|Court|Parliament|Committee|Committees|"
     "Authority|Inspectorate|Network|Trust|Foundation|Institute|Bureau|Group|Board"
 )
-_CAPWORD = r"[A-Z][\w'’&-]*"
+# A capitalised word that is not a sentence-initial article or preposition.
+_CAPWORD = r"(?!(?:The|A|An|This|That|These|Those|In|On|Under|By|With|Our|Its|Their|But|And)\b)[A-Z][\w'’&-]*"
+_LINK = r"(?:and|of|for|on|of the|for the)"
 ORGANISATION = re.compile(
-    rf"\b(?:Office of the|Department (?:for|of)|Ministry of) {_CAPWORD}(?: (?:{_CAPWORD}|and|of|for|the))*(?<!\band)(?<!\bof)(?<!\bthe)"
-    rf"|\b{_CAPWORD}(?: (?:{_CAPWORD}|and|of|for|the|on)){{0,6}} (?:{_BODY_WORDS})\b(?:['’]s)?"
+    rf"\b(?:Office of the|Department (?:for|of)|Ministry of) {_CAPWORD}(?: (?:{_CAPWORD}|of|for))*"
+    rf"|\b{_CAPWORD}(?: (?:{_CAPWORD}|{_LINK})){{0,6}} (?:{_BODY_WORDS})\b(?:['’]s)?"
     r"|\b(?:Home Office|Europol|Interpol|Eurojust|Frontex|Border Force|Crown Prosecution Service)\b"
 )
 _ORG_LEADING = re.compile(r"^(?:The|A|An|Our|Its|Their|Some|All|Under|In|By|With)\s+")

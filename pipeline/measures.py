@@ -160,7 +160,8 @@ def _generic(match: re.Match[str]) -> MeasureMention | None:
 
 
 _BACK_REFERENCE = re.compile(
-    r"\b[Tt]he (Directive|Convention|Strategy|Taskforce|Task Force|Bill|Act|Centre|Agency|Mechanism|Cell|Group|Commissioner|Action Plan)\b"
+    r"\b[Tt]he ((?i:directive|convention|strategy|taskforce|task force|centre|agency|mechanism|commissioner|action plan)"
+    r"|Bill|Act|Cell|Group)\b"
 )
 
 

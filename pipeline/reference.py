@@ -44,9 +44,10 @@ import bisect
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -365,19 +366,10 @@ def _build_index(ref: Reference) -> _Index:
     )
 
 
-def _post(row: object) -> Post:
+def _post(row: Any) -> Post:
     """A Post from a ministers row (a namedtuple from itertuples)."""
-    end = row.end if isinstance(row.end, date) else None  # type: ignore[attr-defined]
-    return Post(
-        row.person,  # type: ignore[attr-defined]
-        row.post,  # type: ignore[attr-defined]
-        row.department,  # type: ignore[attr-defined]
-        row.start,  # type: ignore[attr-defined]
-        end,
-        row.party,  # type: ignore[attr-defined]
-        row.house,  # type: ignore[attr-defined]
-        row.source,  # type: ignore[attr-defined]
-    )
+    values = {f.name: getattr(row, f.name) for f in fields(Post)}
+    return Post(**{**values, "end": None if _blank(row.end) else row.end})
 
 
 # --- reading and checking -------------------------------------------------------
