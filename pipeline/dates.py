@@ -2,10 +2,14 @@
 
 How it works
 ------------
-1. Scan: one precompiled regular expression per family of forms (full dates, numeric
-   dates, month + year, seasons, quarters, decades, financial years and year ranges,
-   years inside names, bare years, bare month/season/weekday names, relative phrases).
-   Every hit becomes an *atom*: a normalised, hashable description of the expression.
+1. Scan: four precompiled regular expressions, one pass each, anchored on what every date
+   form starts with or hangs on: a four-digit year (bare years, years in names, financial
+   years, year ranges, ISO dates, quarters, decades), a month/weekday/season name (day
+   month year, month day year, month year, season year, bare names), a day-first numeric
+   date, and a relative word (today, last, next, past, earlier, ... ago). Each pattern
+   starts with a literal or character class so that `re` scans fast; what surrounds a hit
+   is then checked with small anchored patterns. Every hit becomes an *atom*: a
+   normalised, hashable description of the expression.
 2. Context: the words just before an atom (a temporal preposition such as "in", "since",
    "by", "between", or a modifier such as "early", "the end of") are read once. Bare
    years, bare month names, seasons and weekdays are *weak*: they count only after such a
@@ -47,6 +51,9 @@ Choices
 - Left out on purpose: "now", "recently", "at the outset", "the following year" (it is
   relative to the narrative, not to the document), two-digit-year dates such as 26/03/20.
 - Impossible dates ("31 February 2011") are skipped, not coarsened.
+- The mention text includes a leading preposition that keeps the period (in, on, since,
+  from, by, until, during, over, ...): "In June", "Since July 2020", "by 2025". "before" and
+  "after" stay outside: the mention is the date they point at.
 """
 
 from __future__ import annotations
@@ -118,14 +125,8 @@ UNIT_NAMES: dict[str, str] = {
     "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
     "months": "month", "year": "year", "years": "year", "quarter": "quarter",
 }  # fmt: skip
-DIRECTIONS: dict[str, int] = {
-    "this": 0,
-    "last": -1,
-    "past": -1,
-    "previous": -1,
-    "next": 1,
-    "coming": 1,
-}
+DIRECTIONS: dict[str, int] = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1,
+                              "coming": 1}  # fmt: skip
 # Prepositions and modifiers that make a bare year, month, season or weekday a date.
 STRONG_PREPS = frozenset(
     {"in", "on", "since", "from", "by", "until", "till", "during", "throughout", "before",
@@ -138,81 +139,28 @@ INCLUDED_PREPS = frozenset(
 )  # fmt: skip
 # Capitalised words that end a name when walking back from "Act", "Bill", ...
 NAME_STOPWORDS = frozenset(
-    [
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "A",
-        "An",
-        "In",
-        "On",
-        "Under",
-        "Since",
-        "From",
-        "By",
-        "Of",
-        "For",
-        "And",
-        "To",
-        "With",
-        "Its",
-        "Their",
-        "His",
-        "Her",
-        "Our",
-        "Through",
-        "Following",
-        "After",
-        "Before",
-        "During",
-        "Section",
-        "Part",
-        "Schedule",
-        "Clause",
-        "New",
-        "Draft",
-        "Last",
-        "Next",
-        "When",
-        "While",
-        "If",
-        "As",
-        "At",
-    ]
-)
+    {
+        "The", "This", "That", "These", "Those", "A", "An", "In", "On", "Under", "Since", "From",
+        "By", "Of", "For", "And", "To", "With", "Its", "Their", "His", "Her", "Our", "Through",
+        "Following", "After", "Before", "During", "Section", "Part", "Schedule", "Clause", "New",
+        "Draft", "Last", "Next", "When", "While", "If", "As", "At",
+    }
+)  # fmt: skip
 NAME_CONNECTORS = frozenset({"of", "and", "for", "on", "in", "to", "against", "&", "the"})
 # Words before "May" that make it a month even though they are capitalised.
 MONTH_LEADERS = frozenset(
-    [
-        "In",
-        "On",
-        "Since",
-        "From",
-        "By",
-        "Until",
-        "Till",
-        "During",
-        "Throughout",
-        "Before",
-        "After",
-        "Between",
-        "And",
-        "Last",
-        "Next",
-        "This",
-        "Early",
-        "Late",
-        "Mid",
-        "End",
-        "Start",
-        "Of",
-        "Until",
-        "Since",
-        "Through",
-    ]
-)
+    {
+        "In", "On", "Since", "From", "By", "Until", "Till", "During", "Throughout", "Before",
+        "After", "Between", "And", "Last", "Next", "This", "Early", "Late", "Mid", "End", "Start",
+        "Of", "Through",
+    }
+)  # fmt: skip
+# Words that end a name followed by a year ("Sexual Offences Act 2003").
+NAME_KEYWORDS = (
+    "Act", "Bill", "Order", "Regulations", "Rules", "Directive", "Convention", "Protocol",
+    "Treaty", "Strategy", "Plan", "Report", "Review", "Code", "Framework", "Programme",
+    "Declaration", "Agreement", "Measure", "Statute", "Charter", "Guidance", "Census", "Survey",
+)  # fmt: skip
 # Nouns after a number that make it a quantity, not a year ("in 2000 cases").
 QUANTITY_NOUNS = (
     "people|persons|victims|cases|arrests|staff|officers|children|adults|women|men|migrants"
@@ -221,75 +169,85 @@ QUANTITY_NOUNS = (
 )
 
 # --- regular expressions -----------------------------------------------------------
+# Python's `re` scans fast only when a pattern starts with a literal or a character class,
+# so every scanning pattern below starts with one; word boundaries and the words before a
+# hit are checked afterwards, on the few hits, with small anchored patterns.
 
 
-def _cased(words: tuple[str, ...]) -> str:
-    """Alternation of words as Capitalised or UPPER, longest first."""
-    forms = {f for w in words for f in (w.capitalize(), w.upper())}
+def _variants(words: tuple[str, ...] | list[str], lower: bool = True) -> str:
+    """Alternation of words as lower (optional), Capitalised and UPPER case, longest first."""
+    forms = {f for w in words for f in (w.capitalize(), w.upper(), *([w.lower()] * lower))}
     return "|".join(sorted(forms, key=len, reverse=True))
 
 
 _Y = r"(?:1[5-9][0-9]{2}|20[0-9]{2})"
-_YB = r"(?:1[89][0-9]{2}|20[0-9]{2})"
-_MONTH_ANY = rf"(?:(?:{_cased(tuple(MONTHS))})\b\.?)"
-_MONTH_FULL = rf"(?:{_cased(FULL_MONTHS)})"
 _DAYN = r"(?:3[01]|[12][0-9]|0?[1-9])"
 _ORD = r"(?:st|nd|rd|th)?"
-_WD = (
-    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Wed"
-    r"|Thurs|Thur|Thu|Fri|Sat|Sun)\.?,?\s+(?:the\s+)?)?"
-)
 _NUMW = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-_SEASONW = "|".join(SEASONS)
+_UNITS = "|".join(sorted(UNIT_NAMES, key=len, reverse=True))
 
-_DAY_NAMED = re.compile(
-    rf"(?<![\w/.:-]){_WD}(?:(?P<d1>{_DAYN}){_ORD}(?:\s+of)?[\s-]+(?P<m1>{_MONTH_ANY})"
-    rf"(?:,?[\s-]+(?P<y1>{_Y})(?![0-9]))?"
-    rf"|(?P<m2>{_MONTH_ANY})\s+(?P<d2>{_DAYN}){_ORD}\b(?:,?\s+(?P<y2>{_Y})(?![0-9]))?)"
+# Family 1: anchored on a four-digit year.
+_YEAR = re.compile(r"(?:1[5-9]|20)[0-9]{2}(?![0-9])")
+_PAIR_TAIL = re.compile(
+    r"\s*(?P<sep>/|-|–|—|(?i:to))\s*(?P<y2>[0-9]{4}|[0-9]{2})(?![0-9]|[/.-][0-9]|%)"
 )
-_DAY_NUMERIC = re.compile(
-    rf"(?<![\w/.:-])(?:(?P<d>{_DAYN})(?P<sep>[/.-])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<y>{_Y})"
-    rf"|(?P<iy>{_Y})-(?P<im>1[0-2]|0[1-9])-(?P<id>3[01]|[12][0-9]|0[1-9]))"
-    r"(?![0-9]|[/.-][0-9])"
+_ISO_TAIL = re.compile(r"-(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12][0-9]|0[1-9])(?![0-9]|[/.-][0-9])")
+_DECADE_TAIL = re.compile(r"'?s\b")
+_QUARTER_TAIL = re.compile(r"\s*[Qq](?P<q>[1-4])\b")
+_QUANTITY_TAIL = re.compile(rf"[.,][0-9]|\s*%|\s*per\s*cent|\s+(?:{QUANTITY_NOUNS})\b")
+_FY_BEFORE = re.compile(r"(?i:\b(?:the\s+)?(?:financial|fiscal)\s+year|\bFY)\s*$")
+_Q_BEFORE = re.compile(r"\b[Qq](?P<q>[1-4])(?:\s+of)?\s*$")
+_QWORD_BEFORE = re.compile(
+    r"(?i:\b(?:the\s+)?(?P<w>first|second|third|fourth|final|last)\s+quarter\s+of\s+)$"
 )
-_MONTH_YEAR = re.compile(rf"(?<!\w)(?P<m>{_MONTH_ANY})(?:\s+of)?,?\s+(?P<y>{_Y})(?![0-9])")
-_SEASON_YEAR = re.compile(rf"(?i:\b(?:the\s+)?(?P<s>{_SEASONW}))(?:\s+of)?\s+(?P<y>{_Y})(?![0-9])")
-_QUARTER = re.compile(
-    rf"(?:(?i:\bQ(?P<q1>[1-4]))(?:\s+of)?\s*(?P<y1>{_Y})"
-    rf"|(?P<y2>{_Y})\s*(?i:Q(?P<q2>[1-4]))"
-    rf"|(?i:\b(?:the\s+)?(?P<qw>first|second|third|fourth|final|last)\s+quarter\s+of)"
-    rf"\s+(?P<y3>{_Y}))(?![0-9])"
+_THE_BEFORE = re.compile(r"\b(?i:the)\s+$")
+_NAME_KW_BEFORE = re.compile(rf"\b(?P<kw>{'|'.join(NAME_KEYWORDS)})\s+(?:of\s+)?$")
+
+# Family 2: anchored on a month, weekday or season name.
+_NAMES: dict[str, tuple[str, int | str]] = {
+    **{m: ("month", n) for m, n in MONTHS.items()},
+    **{w.lower(): ("weekday", w.lower()) for w in WEEKDAYS},
+    **{s: ("season", code) for s, (code, _) in SEASONS.items()},
+}
+_NAME = re.compile(
+    rf"(?:{_variants(tuple(MONTHS), lower=False)}|{_variants(WEEKDAYS, lower=False)}"
+    rf"|{_variants(tuple(SEASONS))})\b"
 )
-_DECADE = re.compile(r"(?<![\w'])(?:(?i:the)\s+)?(?P<dec>1[5-9][0-9]0|20[0-9]0)'?s\b")
-_YEAR_PAIR = re.compile(
-    rf"(?:(?P<fy>(?i:(?:the\s+)?(?:financial|fiscal)\s+year|FY))\s*)?"
-    rf"(?:(?<=FY)|(?<![\w/.£$€-]))(?P<y>{_Y})\s*(?P<sep>/|-|–|—|(?i:to))\s*(?P<y2>[0-9]{{4}}|[0-9]{{2}})"
-    r"(?![0-9]|[/.-][0-9]|%)"
+_MONTH_DOT = re.compile(r"\.(?!\w)")
+_MDY_TAIL = re.compile(rf"\s+(?P<d>{_DAYN}){_ORD}\b(?:,?\s+(?P<y>{_Y})(?![0-9]))?")
+_MY_TAIL = re.compile(rf"(?:\s+of)?,?\s+(?P<y>{_Y})(?![0-9])")
+_DMY_YEAR_TAIL = re.compile(rf",?[\s-]+(?P<y>{_Y})(?![0-9])")
+_SEASON_TAIL = re.compile(rf"(?:\s+of)?\s+(?P<y>{_Y})(?![0-9])")
+_DAY_BEFORE = re.compile(rf"(?<![\w/.:-])(?P<d>{_DAYN}){_ORD}(?:\s+of)?[\s-]+$")
+_WEEKDAY_BEFORE = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Wed|Thurs"
+    r"|Thur|Thu|Fri|Sat|Sun)\.?,?\s+(?:the\s+)?$"
 )
-_NAME_YEAR = re.compile(
-    r"\b(?P<kw>Act|Bill|Order|Regulations|Rules|Directive|Convention|Protocol|Treaty|Strategy"
-    r"|Plan|Report|Review|Code|Framework|Programme|Declaration|Agreement|Measure|Statute"
-    rf"|Charter|Guidance|Census|Survey)\s+(?:of\s+)?(?P<y>{_Y})(?![0-9])"
+_DIR_BEFORE = re.compile(r"\b(?P<dir>(?i:this|last|next))\s+$")
+_NUMBER_BEFORE = re.compile(r"[0-9](?:st|nd|rd|th)?[\s-]+$")
+_NAME_WORD_BEFORE = re.compile(r"(?<![\w'’-])(?P<w>[A-Z][\w'’-]*)[ \t]+$")
+
+# Family 3: numeric dates, day first (26/03/2020).
+_NUMERIC = re.compile(
+    rf"(?P<d>[0-9]{{1,2}})(?P<sep>[/.-])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<y>{_Y})(?![0-9]|[/.-][0-9])"
 )
-_BARE_YEAR = re.compile(
-    rf"(?<![\w£$€.,/])(?<![0-9][-–])(?P<y>{_YB})(?![0-9]|[.,][0-9]|\s*%|\s*per\s*cent)"
-    rf"(?!\s+(?:{QUANTITY_NOUNS})\b)"
-)
-_BARE_NAMED = re.compile(
-    rf"(?:\b(?P<dir>(?i:this|last|next))\s+)?"
-    rf"(?:\b(?P<m>{_MONTH_FULL})|\b(?P<wd>{_cased(WEEKDAYS)})|(?i:\b(?P<s>{_SEASONW})))"
-    r"\b(?!['’-]\w)"
-)
+
+# Family 4: relative words.
+_RELATIVE_WORDS = _variants(
+    ("today", "yesterday", "tomorrow", "earlier", "later", "this", "past", "last", "previous",
+     "next", "coming")
+)  # fmt: skip
 _RELATIVE = re.compile(
-    rf"""(?ix)\b(?:
-      (?P<dayword>today|yesterday|tomorrow)
-    | (?P<edge>earlier|later)\s+this\s+(?P<eunit>week|month|year)
-    | (?P<the>the\s+)?(?P<dir>this|past|last|previous|next|coming)\s+
-      (?:(?P<num>[0-9]{{1,2}}|{_NUMW})\s+)?(?P<unit>days|weeks|months|years|day|week|month
-      |year|quarter)
-    | (?P<anum>[0-9]{{1,2}}|{_NUMW}|a)\s+(?P<aunit>days?|weeks?|months?|years?)\s+ago
-    )\b"""
+    rf"(?P<w>{_RELATIVE_WORDS})"
+    rf"(?:\s+(?P<this>(?i:this)\s+)?(?:(?P<num>[0-9]{{1,2}}|(?i:{_NUMW}))\s+)?"
+    rf"(?P<unit>(?i:{_UNITS})))?\b"
 )
+_AGO = re.compile(r"(?:ago|AGO)\b")
+_AGO_BEFORE = re.compile(
+    rf"\b(?P<n>[0-9]{{1,2}}|(?i:{_NUMW}|a|an))\s+(?P<unit>(?i:days?|weeks?|months?|years?))\s+$"
+)
+
+# Context: the words before a candidate, clause boundaries, tense.
 _LEAD = re.compile(
     r"""(?ix)
     (?:\b(?P<prep>in|on|at|since|from|by|until|till|during|throughout|before|after|between
@@ -297,8 +255,9 @@ _LEAD = re.compile(
     (?P<mod>(?:the\s+)?(?:very\s+)?(?:end|start|beginning|middle|close|turn|course|rest
       |first\s+half|second\s+half|first\s+part|latter\s+part|early\s+part)\s+of\s+
       |(?:early|late|mid)(?:\s+|-\s*))?
-    (?P<the>the\s+(?:(?:calendar\s+)?year\s+)?)?$"""
+    (?P<the>the\s+(?:(?:calendar\s+)?year\s+)?)?"""
 )
+_TOKEN = re.compile(r"\w+")
 _CONNECTOR = re.compile(r"\s*(?P<c>(?i:and|to|until|till|through)|-|–|—)\s*(?:(?i:the)\s+)?")
 _CHAIN_BACK = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)$")
 _FUTURE = re.compile(
@@ -310,7 +269,7 @@ _PAST = re.compile(
     r"(?i)\b(?:was|were|had|did|has\s+been|have\s+been|said|told|took|began|came|made"
     r"|\w{3,}ed)\b"
 )
-_SENTENCE_END = re.compile(r"[.!?;:](?=\s|$|[\"'’”)])|[\n\r]")
+_SENTENCE_END = re.compile(r"[.!?;:\n\r](?:(?<=[\n\r])|(?=\s|$|[\"'’”)]))")
 _COMMA = re.compile(r",")
 _NAME_TOKEN = re.compile(r"\([^()\n]{1,80}\)|[^\s()]+")
 
@@ -621,103 +580,34 @@ def _resolve(atom: _Atom, anchor: date | None, future: bool) -> _Period | None:
         return None
 
 
-# --- scanners: one per family of forms -----------------------------------------------
+# --- scanners: one pass per family of forms ----------------------------------------
 
-_Hit = tuple[int, int, _Atom, bool]  # start, end, atom, weak
-
-
-def _month_number(word: str) -> int:
-    """Month number from a name or abbreviation."""
-    return MONTHS[word.lower().rstrip(".")]
-
-
-def _after_name(text: str, start: int) -> bool:
-    """True when the word just before `start` is a capitalised name ("Theresa May")."""
-    m = re.search(r"([A-Z][\w'’-]*)[ \t]+$", text[max(0, start - 40) : start])
-    return bool(m) and m.group(1) not in MONTH_LEADERS
+_Hit = tuple[int, int, _Atom, bool, bool]  # start, end, atom, weak, in_name
+_YEAR_LEFT_BAD = frozenset("£$€.,/")
+_DATE_LEFT_BAD = frozenset("/.:-")
+_NAME_LEFT_BAD = frozenset("'’")
+_NO_CHARS: frozenset[str] = frozenset()
 
 
-def _is_may_name(text: str, start: int, month_word: str) -> bool:
-    """'May' used as a surname."""
-    return month_word.rstrip(".") in ("May", "MAY") and _after_name(text, start)
+def _left_ok(text: str, pos: int, bad: frozenset[str]) -> bool:
+    """True when the character before `pos` is not a word character or one of `bad`."""
+    if pos == 0:
+        return True
+    c = text[pos - 1]
+    return not (c.isalnum() or c == "_" or c in bad)
 
 
-def _scan_day_named(text: str) -> Iterator[_Hit]:
-    """26 March 2020, 26th March, Thursday 18th October 2012, March 26, 2020."""
-    for m in _DAY_NAMED.finditer(text):
-        month_word = m.group("m1") or m.group("m2")
-        day = int(m.group("d1") or m.group("d2"))
-        year = m.group("y1") or m.group("y2")
-        if m.group("m2") and _is_may_name(text, m.start("m2"), month_word):
-            continue
-        month = _month_number(month_word)
-        if year:
-            yield m.start(), m.end(), _Atom("day", int(year), month, day), False
-        else:
-            yield m.start(), m.end(), _Atom("rday", 0, month, day), False
+def _before(pattern: re.Pattern[str], text: str, pos: int, width: int = 40) -> re.Match[str] | None:
+    """`pattern` (ending in $) matched against the text just before `pos`."""
+    return pattern.search(text, max(0, pos - width), pos)
 
 
-def _scan_day_numeric(text: str) -> Iterator[_Hit]:
-    """26/03/2020 (day first) and 2020-03-26."""
-    for m in _DAY_NUMERIC.finditer(text):
-        if m.group("iy"):
-            parts = (m.group("iy"), m.group("im"), m.group("id"))
-        else:
-            parts = (m.group("y"), m.group("m"), m.group("d"))
-        y, mo, d = (int(p) for p in parts)
-        yield m.start(), m.end(), _Atom("day", y, mo, d), False
-
-
-def _scan_month_year(text: str) -> Iterator[_Hit]:
-    """March 2020, Mar 2020 (not after a number: '32 March 2004' is no date)."""
-    for m in _MONTH_YEAR.finditer(text):
-        before = text[max(0, m.start() - 4) : m.start()]
-        if re.search(r"[0-9](?:st|nd|rd|th)?[\s-]+$", before):
-            continue
-        if _is_may_name(text, m.start(), m.group("m")):
-            continue
-        atom = _Atom("month", int(m.group("y")), _month_number(m.group("m")))
-        yield m.start(), m.end(), atom, False
-
-
-def _scan_season_year(text: str) -> Iterator[_Hit]:
-    """summer 2015, the summer of 2015."""
-    for m in _SEASON_YEAR.finditer(text):
-        code = SEASONS[m.group("s").lower()][0]
-        yield m.start(), m.end(), _Atom("season", int(m.group("y")), word=code), False
-
-
-def _scan_quarter(text: str) -> Iterator[_Hit]:
-    """Q3 2019, 2019 Q3, the third quarter of 2019."""
-    for m in _QUARTER.finditer(text):
-        year = int(m.group("y1") or m.group("y2") or m.group("y3"))
-        if m.group("qw"):
-            word = m.group("qw").lower()
-            q = 4 if word == "last" else QUARTER_WORDS[word]
-        else:
-            q = int(m.group("q1") or m.group("q2"))
-        yield m.start(), m.end(), _Atom("quarter", year, n=q), False
-
-
-def _scan_decade(text: str) -> Iterator[_Hit]:
-    """the 1990s."""
-    for m in _DECADE.finditer(text):
-        yield m.start(), m.end(), _Atom("decade", int(m.group("dec"))), False
-
-
-def _scan_year_pair(text: str) -> Iterator[_Hit]:
-    """Financial years (2019-20, 2019/20) and year ranges (2010 to 2015)."""
-    for m in _YEAR_PAIR.finditer(text):
-        y1, raw2, sep = int(m.group("y")), m.group("y2"), m.group("sep").lower()
-        y2 = int(raw2)
-        if len(raw2) == 2:
-            y2 += y1 // 100 * 100 + (100 if y2 <= y1 % 100 else 0)
-        consecutive = y2 == y1 + 1
-        if consecutive and (m.group("fy") or sep == "/" or len(raw2) == 2):
-            start = m.start() if m.group("fy") else m.start("y")
-            yield start, m.end(), _Atom("fy", y1), False
-        elif sep != "/" and y1 < y2 <= min(2099, y1 + 100):
-            yield m.start("y"), m.end(), _Atom("years", y1, n=y2), False
+def _is_may_name(text: str, start: int, word: str) -> bool:
+    """'May' used as a surname: right after a capitalised word that is not a time word."""
+    if word.rstrip(".") not in ("May", "MAY"):
+        return False
+    m = _before(_NAME_WORD_BEFORE, text, start)
+    return bool(m) and m.group("w") not in MONTH_LEADERS
 
 
 def _name_start(text: str, kw_start: int) -> int | None:
@@ -733,7 +623,7 @@ def _name_start(text: str, kw_start: int) -> int | None:
         word = word[lead:]
         if word.startswith("("):
             pass
-        elif not word or word[-1] in ".,;:!?’”\"'" and word != "etc.":
+        elif not word or (word[-1] in ".,;:!?’”\"'" and word != "etc."):
             break
         elif word[0].isupper():
             if word in NAME_STOPWORDS:
@@ -747,88 +637,216 @@ def _name_start(text: str, kw_start: int) -> int | None:
     return start
 
 
-def _scan_name_year(text: str) -> Iterator[tuple[int, int, _Atom, bool, bool]]:
-    """Years inside names: 'Sexual Offences Act 2003'."""
-    for m in _NAME_YEAR.finditer(text):
-        start = _name_start(text, m.start("kw"))
-        if start is not None:
-            yield start, m.end(), _Atom("year", int(m.group("y"))), False, True
+def _year_pair(text: str, m: re.Match[str], y1: int) -> _Hit | None:
+    """A financial year (2019-20, 2019/20) or a year range (2010 to 2015) at a year."""
+    tail = _PAIR_TAIL.match(text, m.end())
+    if tail is None:
+        return None
+    raw2, sep = tail.group("y2"), tail.group("sep").lower()
+    y2 = int(raw2)
+    if len(raw2) == 2:
+        y2 += y1 // 100 * 100 + (100 if y2 <= y1 % 100 else 0)
+    fy_prefix = _before(_FY_BEFORE, text, m.start(), 24)
+    if y2 == y1 + 1 and (fy_prefix or sep == "/" or len(raw2) == 2):
+        start = fy_prefix.start() if fy_prefix else m.start()
+        return start, tail.end(), _Atom("fy", y1), False, False
+    if sep != "/" and y1 < y2 <= min(2099, y1 + 100):
+        return m.start(), tail.end(), _Atom("years", y1, n=y2), False, False
+    return None
 
 
-def _scan_bare_year(text: str) -> Iterator[_Hit]:
-    """A four-digit year on its own (weak: needs a temporal word)."""
-    for m in _BARE_YEAR.finditer(text):
-        yield m.start(), m.end(), _Atom("year", int(m.group("y"))), True
+def _year_quarter(text: str, m: re.Match[str], year: int) -> _Hit | None:
+    """Q3 2019, Q3 of 2019, 2019 Q3, the third quarter of 2019."""
+    after = _QUARTER_TAIL.match(text, m.end())
+    if after:
+        return m.start(), after.end(), _Atom("quarter", year, n=int(after.group("q"))), False, False
+    before = _before(_Q_BEFORE, text, m.start(), 12)
+    if before:
+        return (
+            before.start(),
+            m.end(),
+            _Atom("quarter", year, n=int(before.group("q"))),
+            False,
+            False,
+        )
+    word = None
+    if "quarter" in text[max(0, m.start() - 12) : m.start()].lower():
+        word = _before(_QWORD_BEFORE, text, m.start())
+    if word:
+        q = QUARTER_WORDS.get(word.group("w").lower(), 4)
+        return word.start(), m.end(), _Atom("quarter", year, n=q), False, False
+    return None
 
 
-def _scan_bare_named(text: str) -> Iterator[_Hit]:
-    """Month, weekday or season names, optionally after this/last/next."""
-    for m in _BARE_NAMED.finditer(text):
-        mode = (m.group("dir") or "").lower()
-        weak = not mode
-        if m.group("m"):
-            if _is_may_name(text, m.start("m"), m.group("m")):
+def _after_keyword(text: str, pos: int) -> bool:
+    """Cheap test: is the word before `pos` (or before 'of') a name keyword such as 'Act'?"""
+    words = text[max(0, pos - 24) : pos].split()
+    if words and words[-1] == "of":
+        words.pop()
+    return bool(words) and words[-1] in NAME_KEYWORDS
+
+
+def _scan_years(text: str) -> Iterator[_Hit]:
+    """Everything anchored on a four-digit year: bare years, years in names, financial
+    years and ranges, ISO dates, quarters, decades."""
+    for m in _YEAR.finditer(text):
+        start, year = m.start(), int(m.group())
+        fy_ok = text[max(0, start - 2) : start] == "FY"
+        if not (_left_ok(text, start, _YEAR_LEFT_BAD) or fy_ok):
+            continue
+        iso = _ISO_TAIL.match(text, m.end())
+        if iso and _left_ok(text, start, _DATE_LEFT_BAD):
+            atom = _Atom("day", year, int(iso.group("m")), int(iso.group("d")))
+            yield start, iso.end(), atom, False, False
+            continue
+        for hit in (_year_pair(text, m, year), _year_quarter(text, m, year)):
+            if hit:
+                yield hit
+        if year % 10 == 0 and (dec := _DECADE_TAIL.match(text, m.end())):
+            the = _before(_THE_BEFORE, text, start, 8)
+            yield the.start() if the else start, dec.end(), _Atom("decade", year), False, False
+            continue
+        kw = _before(_NAME_KW_BEFORE, text, start, 20) if _after_keyword(text, start) else None
+        name = _name_start(text, kw.start("kw")) if kw else None
+        if name is not None:
+            yield name, m.end(), _Atom("year", year), False, True
+        elif year >= 1800 and not _QUANTITY_TAIL.match(text, m.end()):
+            if text[start - 2 : start - 1].isdigit() and text[start - 1] in "-–":
                 continue
-            atom = _Atom("rmonth", month=_month_number(m.group("m")), mode=mode)
-        elif m.group("wd"):
-            atom = _Atom("weekday", word=m.group("wd").lower(), mode=mode)
+            yield start, m.end(), _Atom("year", year), True, False
+
+
+def _month_hits(text: str, m: re.Match[str], word: str, month: int) -> Iterator[_Hit]:
+    """Dates built on a month name: 26 March 2020, March 26, 2020, March 2020, In June."""
+    start, end = m.start(), m.end()
+    full = word.capitalize() in FULL_MONTHS
+    if not full and (dot := _MONTH_DOT.match(text, end)):
+        end = dot.end()
+    if _is_may_name(text, start, word):
+        return
+    day = _before(_DAY_BEFORE, text, start, 12)
+    if day:
+        year = _DMY_YEAR_TAIL.match(text, end)
+        wd = _before(_WEEKDAY_BEFORE, text, day.start(), 16)
+        first = wd.start() if wd else day.start()
+        d = int(day.group("d"))
+        if year:
+            yield first, year.end(), _Atom("day", int(year.group("y")), month, d), False, False
         else:
-            if re.match(r"\s+[A-Z]", text[m.end() : m.end() + 2]):
-                continue  # "the Spring Statement": part of a name
-            atom = _Atom("rseason", word=SEASONS[m.group("s").lower()][0], mode=mode)
-        yield m.start(), m.end(), atom, weak
+            yield first, end, _Atom("rday", 0, month, d), False, False
+        return
+    mdy = _MDY_TAIL.match(text, end)
+    if mdy:
+        d, y = int(mdy.group("d")), mdy.group("y")
+        atom = _Atom("day", int(y), month, d) if y else _Atom("rday", 0, month, d)
+        yield start, mdy.end(), atom, False, False
+    if _before(_NUMBER_BEFORE, text, start, 8):
+        return  # "32 March 2004": an impossible day, not a month
+    my = _MY_TAIL.match(text, end)
+    if my:
+        yield start, my.end(), _Atom("month", int(my.group("y")), month), False, False
+    elif full:
+        yield from _relative_name(text, start, end, _Atom("rmonth", month=month))
+
+
+def _relative_name(text: str, start: int, end: int, atom: _Atom) -> Iterator[_Hit]:
+    """A yearless month/season/weekday, after this/last/next or else weak."""
+    direction = _before(_DIR_BEFORE, text, start, 8)
+    if direction:
+        mode = direction.group("dir").lower()
+        strong = _Atom(atom.kind, atom.year, atom.month, atom.day, atom.n, atom.word, mode)
+        yield direction.start(), end, strong, False, False
+    else:
+        yield start, end, atom, True, False
+
+
+def _scan_names(text: str) -> Iterator[_Hit]:
+    """Everything anchored on a month, weekday or season name."""
+    for m in _NAME.finditer(text):
+        if not _left_ok(text, m.start(), _NAME_LEFT_BAD):
+            continue
+        word = m.group()
+        kind, key = _NAMES[word.lower()]
+        if kind == "month":
+            yield from _month_hits(text, m, word, int(key))
+        elif kind == "weekday":
+            yield from _relative_name(text, m.start(), m.end(), _Atom("weekday", word=str(key)))
+        else:
+            yield from _season_hits(text, m, str(key))
+
+
+def _season_hits(text: str, m: re.Match[str], code: str) -> Iterator[_Hit]:
+    """summer 2015, the summer of 2015, in the Spring, last winter."""
+    year = _SEASON_TAIL.match(text, m.end())
+    if year:
+        the = _before(_THE_BEFORE, text, m.start(), 8)
+        start = the.start() if the else m.start()
+        yield start, year.end(), _Atom("season", int(year.group("y")), word=code), False, False
+    elif not re.match(r"[ \t]+[A-Z]", text[m.end() : m.end() + 2]):  # not "Spring Statement"
+        yield from _relative_name(text, m.start(), m.end(), _Atom("rseason", word=code))
+
+
+def _scan_numeric(text: str) -> Iterator[_Hit]:
+    """26/03/2020, 26.03.2020, 26-03-2020 (day first)."""
+    for m in _NUMERIC.finditer(text):
+        if _left_ok(text, m.start(), _DATE_LEFT_BAD) and 1 <= int(m.group("d")) <= 31:
+            atom = _Atom("day", int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            yield m.start(), m.end(), atom, False, False
 
 
 def _number(word: str) -> int:
     """An integer from digits or a number word."""
     word = word.lower()
-    return 1 if word == "a" else NUMBER_WORDS.get(word) or int(word)
+    return 1 if word in ("a", "an") else NUMBER_WORDS.get(word) or int(word)
 
 
-def _relative_atom(m: re.Match[str]) -> _Atom | None:
-    """The atom for a relative phrase, or None when the phrase is not one."""
-    if m.group("dayword"):
-        return _Atom("dayword", n={"today": 0, "yesterday": -1, "tomorrow": 1}[
-            m.group("dayword").lower()])  # fmt: skip
-    if m.group("edge"):
-        return _Atom("unit", word=m.group("eunit").lower(), mode=m.group("edge").lower())
-    if m.group("aunit"):
-        return _Atom("ago", n=_number(m.group("anum")), word=m.group("aunit").lower().rstrip("s"))
-    direction, unit = m.group("dir").lower(), m.group("unit").lower()
-    sign, base = DIRECTIONS[direction], UNIT_NAMES[unit]
+def _relative_atom(m: re.Match[str], the: bool) -> _Atom | None:
+    """The atom for a relative phrase, or None when the words are not one."""
+    word, unit_word = m.group("w").lower(), (m.group("unit") or "").lower()
+    if word in ("today", "yesterday", "tomorrow"):
+        return _Atom("dayword", n={"today": 0, "yesterday": -1, "tomorrow": 1}[word])
+    if not unit_word or (word in ("earlier", "later")) != bool(m.group("this")):
+        return None
+    unit = UNIT_NAMES[unit_word]
+    if word in ("earlier", "later"):
+        return _Atom("unit", word=unit, mode=word) if unit != "day" and not m.group("num") else None
+    sign = DIRECTIONS[word]
     if m.group("num"):
         n = _number(m.group("num"))
-        plural_ok = unit.endswith("s") or n == 1
-        if not plural_ok or direction == "this" or base == "quarter" or n == 0:
+        if word == "this" or unit in ("quarter",) or n == 0 or (n > 1) != unit_word.endswith("s"):
             return None
-        return _Atom("window", n=sign * n, word=base)
-    if unit.endswith("s"):
+        return _Atom("window", n=sign * n, word=unit)
+    if unit_word.endswith("s") or unit == "day":
         return None
-    if m.group("the") and direction in ("past", "last", "next", "coming"):
-        return None if base == "quarter" else _Atom("window", n=sign, word=base)
-    if direction in ("this", "last", "next", "previous"):
-        return _Atom("unit", n=sign, word=base)
+    if the and word in ("past", "last", "next", "coming"):
+        return None if unit == "quarter" else _Atom("window", n=sign, word=unit)
+    if word in ("this", "last", "next", "previous"):
+        return _Atom("unit", n=sign, word=unit)
     return None
 
 
 def _scan_relative(text: str) -> Iterator[_Hit]:
     """today, last year, earlier this month, the past two years, three weeks ago."""
     for m in _RELATIVE.finditer(text):
-        atom = _relative_atom(m)
+        if not _left_ok(text, m.start(), _NO_CHARS):
+            continue
+        the = _before(_THE_BEFORE, text, m.start(), 8)
+        atom = _relative_atom(m, bool(the))
         if atom is not None:
-            yield m.start(), m.end(), atom, False
+            start = the.start() if the and atom.kind == "window" else m.start()
+            yield start, m.end(), atom, False, False
+    for m in _AGO.finditer(text):
+        before = _before(_AGO_BEFORE, text, m.start(), 24)
+        if before:
+            unit = UNIT_NAMES[before.group("unit").lower()]
+            atom = _Atom("ago", n=_number(before.group("n")), word=unit)
+            yield before.start(), m.end(), atom, False, False
 
 
 SCANNERS: tuple[Callable[[str], Iterator[_Hit]], ...] = (
-    _scan_day_named,
-    _scan_day_numeric,
-    _scan_month_year,
-    _scan_season_year,
-    _scan_quarter,
-    _scan_decade,
-    _scan_year_pair,
-    _scan_bare_year,
-    _scan_bare_named,
+    _scan_years,
+    _scan_names,
+    _scan_numeric,
     _scan_relative,
 )
 
@@ -843,6 +861,7 @@ class _Clauses:
         self.text = text
         self.sentences = [m.start() for m in _SENTENCE_END.finditer(text)]
         self.commas = [m.start() for m in _COMMA.finditer(text)]
+        self._cache: dict[tuple[int, int, int, int], bool] = {}
 
     @staticmethod
     def _bounds(marks: list[int], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -857,6 +876,13 @@ class _Clauses:
         """True when the clause around [start, end) is in the future tense."""
         s_lo, s_hi = self._bounds(self.sentences, start, end, 0, len(self.text))
         c_lo, c_hi = self._bounds(self.commas, start, end, s_lo, s_hi)
+        key = (s_lo, s_hi, c_lo, c_hi)
+        if key not in self._cache:
+            self._cache[key] = self._tense(s_lo, s_hi, c_lo, c_hi)
+        return self._cache[key]
+
+    def _tense(self, s_lo: int, s_hi: int, c_lo: int, c_hi: int) -> bool:
+        """Future markers in the comma clause, else past markers there, else the sentence."""
         if _FUTURE.search(self.text, c_lo, c_hi):
             return True
         if _PAST.search(self.text, c_lo, c_hi):
@@ -864,13 +890,22 @@ class _Clauses:
         return bool(_FUTURE.search(self.text, s_lo, s_hi))
 
 
+def _lead_match(text: str, pos: int) -> re.Match[str] | None:
+    """The longest run of lead words (preposition, modifier, 'the') ending at `pos`."""
+    for tok in _TOKEN.finditer(text, max(0, pos - 48), pos):
+        m = _LEAD.fullmatch(text, tok.start(), pos)
+        if m:
+            return m
+    return None
+
+
 def _apply_lead(text: str, f: _Found) -> None:
     """Read the preposition/modifier before a candidate: strength and text start."""
     f.text_start = f.prep_start = f.start
     if f.in_name:
         return
-    m = _LEAD.search(text, max(0, f.start - 48), f.start)
-    if m is None or m.start() == f.start:
+    m = _lead_match(text, f.start)
+    if m is None:
         return
     prep = " ".join((m.group("prep") or "").lower().split())
     mod = m.group("mod")
@@ -985,10 +1020,40 @@ def _select(candidates: list[DateMention]) -> list[DateMention]:
 
 def _collect(text: str) -> list[_Found]:
     """Every raw candidate from every scanner."""
-    found = [_Found(s, e, atom, weak) for scan in SCANNERS for s, e, atom, weak in scan(text)]
-    found += [_Found(s, e, atom, weak, in_name) for s, e, atom, weak, in_name in
-              _scan_name_year(text)]  # fmt: skip
-    return found
+    return [
+        _Found(s, e, atom, weak, name) for scan in SCANNERS for s, e, atom, weak, name in scan(text)
+    ]
+
+
+def _resolved(text: str, ref: date | None, clauses: _Clauses) -> list[_Found]:
+    """Candidates with their lead words read and their periods resolved."""
+    out = []
+    for f in _collect(text):
+        _apply_lead(text, f)
+        relative = f.atom.kind in RELATIVE_KINDS
+        f.future = clauses.is_future(f.start, f.end) if relative else False
+        f.period = _resolve(f.atom, ref if relative else None, f.future)
+        if f.period is not None:
+            out.append(f)
+    _promote_chains(text, out)
+    return out
+
+
+def _point_mentions(
+    text: str, f: _Found, ref: date | None, clauses: _Clauses
+) -> Iterator[DateMention]:
+    """The mention(s) one resolved candidate gives: a name year, a since-span, itself."""
+    assert f.period is not None
+    if f.in_name:
+        yield _mention(text, f.start, f.end, f.period, "past", in_name=True)
+        return
+    if f.prep == "since" and ref is not None and f.period.start <= ref:
+        value = f"{_side(f.period, False)}/{_iso(ref)}"
+        since = _Period(value, "span", f.period.start, ref, relative=True)
+        yield _mention(text, f.prep_start, f.end, since, "ongoing")
+    if not f.weak:
+        future = f.future or clauses.is_future(f.start, f.end)
+        yield _mention(text, f.text_start, f.end, f.period, _status(f.period, ref, future, f.prep))
 
 
 def extract_dates(text: str, reference_date: date | None) -> list[DateMention]:
@@ -1002,31 +1067,12 @@ def extract_dates(text: str, reference_date: date | None) -> list[DateMention]:
         return []
     ref = _as_date(reference_date)
     clauses = _Clauses(text)
-    resolved: list[_Found] = []
-    for f in _collect(text):
-        _apply_lead(text, f)
-        relative = f.atom.kind in RELATIVE_KINDS
-        f.future = clauses.is_future(f.start, f.end) if relative else False
-        f.period = _resolve(f.atom, ref if relative else None, f.future)
-        if f.period is not None:
-            resolved.append(f)
-    _promote_chains(text, resolved)
+    found = _resolved(text, ref, clauses)
     candidates: list[DateMention] = []
-    for a, b, span in _ranges(text, resolved):
+    for a, b, span in _ranges(text, found):
         start = a.prep_start if a.prep in ("between", "from") else a.text_start
         status = _status(span, ref, clauses.is_future(start, b.end), a.prep)
         candidates.append(_mention(text, start, b.end, span, status))
-    for f in resolved:
-        if f.in_name:
-            candidates.append(_mention(text, f.start, f.end, f.period, "past", True))
-            continue
-        if f.prep == "since" and not f.weak and ref is not None and f.period.start <= ref:
-            since = _Period(f"{_side(f.period, False)}/{_iso(ref)}", "span", f.period.start,
-                            ref, relative=True)  # fmt: skip
-            candidates.append(_mention(text, f.prep_start, f.end, since, "ongoing"))
-        if f.weak:
-            continue
-        future = f.future or clauses.is_future(f.start, f.end)
-        status = _status(f.period, ref, future, f.prep)
-        candidates.append(_mention(text, f.text_start, f.end, f.period, status))
+    for f in found:
+        candidates.extend(_point_mentions(text, f, ref, clauses))
     return _select(candidates)
