@@ -910,8 +910,9 @@ def _apply_lead(text: str, f: _Found) -> None:
     prep = " ".join((m.group("prep") or "").lower().split())
     mod = m.group("mod")
     f.prep = prep
-    if prep in STRONG_PREPS or mod or (m.group("the") and "year" in m.group("the").lower()):
-        f.weak = False
+    the = m.group("the") or ""
+    if prep in STRONG_PREPS or mod or "year" in the.lower() or (prep == "over" and the):
+        f.weak = False  # "over the winter" is a date; "over 2000 victims" is not
     f.prep_start = m.start()
     if prep == "since":
         f.text_start = m.start("mod") if mod else f.start

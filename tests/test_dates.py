@@ -39,6 +39,8 @@ def row(m: DateMention) -> tuple[str, str, str, str, str]:
 
 FORMS = [
     # sentence, reference date, (text, value, precision, basis, status)
+    ("Officials will consult partners over the winter.", date(2013, 10, 15),
+     ("over the winter", "2013-WI", "season", "relative", "planned")),
     ("The scheme opened on 26 March 2020 in Leeds.", D2022,
      ("on 26 March 2020", "2020-03-26", "day", "explicit", "past")),
     ("Officers met on 26th March 2020 to agree it.", D2022,
@@ -272,6 +274,7 @@ def test_without_reference_date_only_explicit_expressions() -> None:
 # --- traps: things that are not dates --------------------------------------------------
 
 TRAPS = [
+    "Police found over 2000 victims in the raids.",
     "We will look at this again.",
     "Later we agreed on a plan.",
     "Theresa May wrote to the committee.",
