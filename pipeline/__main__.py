@@ -1,8 +1,8 @@
 """Command line for the pipeline.
 
-    python -m pipeline build [--raw DIR] [--out DIR] [--if-stale] [--workers N]
-    python -m pipeline add FILE... [--rename]     copy into the raw folder, then rebuild
-    python -m pipeline check FILE...              show what each file would add; changes nothing
+python -m pipeline build [--raw DIR] [--out DIR] [--if-stale] [--workers N]
+python -m pipeline add FILE... [--rename]     copy into the raw folder, then rebuild
+python -m pipeline check FILE...              show what each file would add; changes nothing
 """
 
 from __future__ import annotations
@@ -22,10 +22,24 @@ from pipeline.schema import SchemaError
 
 def _common(parser: argparse.ArgumentParser) -> None:
     """Options every sub-command shares."""
-    parser.add_argument("--raw", type=Path, default=RAW_DIR, help="folder of documents (default data/raw)")
-    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default data/processed)")
-    parser.add_argument("--reference", type=Path, default=REFERENCE_DIR, help="reference tables (default data/reference)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes to use (default: all cores)")
+    parser.add_argument(
+        "--raw", type=Path, default=RAW_DIR, help="folder of documents (default data/raw)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=OUT_DIR, help="output folder (default data/processed)"
+    )
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=REFERENCE_DIR,
+        help="reference tables (default data/reference)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes to use (default: all cores)",
+    )
     parser.add_argument(
         "--max-bytes",
         type=int,
@@ -37,16 +51,22 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per job."""
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m pipeline",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="build the processed tables from the raw folder")
     _common(b)
-    b.add_argument("--if-stale", action="store_true", help="do nothing when the output is up to date")
+    b.add_argument(
+        "--if-stale", action="store_true", help="do nothing when the output is up to date"
+    )
     a = commands.add_parser("add", help="copy files into the raw folder, then rebuild")
     _common(a)
     a.add_argument("files", type=Path, nargs="+")
-    a.add_argument("--rename", action="store_true", help="add a file under a free name when its name is taken")
+    a.add_argument(
+        "--rename", action="store_true", help="add a file under a free name when its name is taken"
+    )
     c = commands.add_parser("check", help="show what files would add, changing nothing")
     _common(c)
     c.add_argument("files", type=Path, nargs="+")
@@ -55,7 +75,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace, *, if_stale: bool = False) -> int:
     """Run a build and print its summary."""
-    report = build(args.raw, args.out, args.reference, if_stale=if_stale, workers=args.workers, max_bytes=args.max_bytes)
+    report = build(
+        args.raw,
+        args.out,
+        args.reference,
+        if_stale=if_stale,
+        workers=args.workers,
+        max_bytes=args.max_bytes,
+    )
     print(report.summary())
     return 0
 

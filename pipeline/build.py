@@ -33,7 +33,14 @@ from pipeline.reference import Reference, load_reference
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
 OUT_DIR = ROOT / "data" / "processed"
-OUTPUT_FILES = ("events.parquet", "events.csv", "documents.parquet", "documents.csv", "mentions.parquet", "rejected.csv")
+OUTPUT_FILES = (
+    "events.parquet",
+    "events.csv",
+    "documents.parquet",
+    "documents.csv",
+    "mentions.parquet",
+    "rejected.csv",
+)
 
 
 class BuildError(RuntimeError):
@@ -74,7 +81,10 @@ def _doc_ids(relative: list[str]) -> list[str]:
     """An id per file: its path without suffix, or with it where two files would share one."""
     stems = [rel.rsplit(".", 1)[0] for rel in relative]
     clashes = {s for s in stems if stems.count(s) > 1}
-    return [rel.replace(".", "_") if stem in clashes else stem for rel, stem in zip(relative, stems, strict=True)]
+    return [
+        rel.replace(".", "_") if stem in clashes else stem
+        for rel, stem in zip(relative, stems, strict=True)
+    ]
 
 
 def list_inputs(raw_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
@@ -87,14 +97,22 @@ def list_inputs(raw_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
         if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(root):
-            rejected.append(Rejection(rel, "a symbolic link to a file outside the raw folder: copy the file in instead"))
+            rejected.append(
+                Rejection(
+                    rel,
+                    "a symbolic link to a file outside the raw folder: copy the file in instead",
+                )
+            )
             continue
         if path.is_file():
             found.append(path)
         elif path.is_symlink():
             rejected.append(Rejection(rel, "a broken symbolic link"))
     relative = [p.relative_to(raw_dir).as_posix() for p in found]
-    files = [InputFile(p, rel, doc_id) for p, rel, doc_id in zip(found, relative, _doc_ids(relative), strict=True)]
+    files = [
+        InputFile(p, rel, doc_id)
+        for p, rel, doc_id in zip(found, relative, _doc_ids(relative), strict=True)
+    ]
     return files, rejected
 
 
@@ -137,14 +155,20 @@ def _work(item: InputFile, max_bytes: int) -> DocResult | Rejection:
     return process_file(item.path, item.doc_id, item.source_path, _WORKER_REFERENCE, max_bytes)
 
 
-def _results(files: list[InputFile], reference: Reference, reference_dir: Path, max_bytes: int, workers: int) -> Iterator[DocResult | Rejection]:
+def _results(
+    files: list[InputFile], reference: Reference, reference_dir: Path, max_bytes: int, workers: int
+) -> Iterator[DocResult | Rejection]:
     """Results in input order, from this process or from a pool of workers."""
     if workers <= 1 or len(files) < 50:
         for item in files:
             yield process_file(item.path, item.doc_id, item.source_path, reference, max_bytes)
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(reference_dir),)) as pool:
-        yield from pool.map(_work, files, [max_bytes] * len(files), chunksize=max(1, len(files) // (workers * 8)))
+    with ProcessPoolExecutor(
+        workers, initializer=_init_worker, initargs=(str(reference_dir),)
+    ) as pool:
+        yield from pool.map(
+            _work, files, [max_bytes] * len(files), chunksize=max(1, len(files) // (workers * 8))
+        )
 
 
 def _progress(total: int) -> tuple[callable, callable]:
@@ -163,7 +187,10 @@ def _progress(total: int) -> tuple[callable, callable]:
         if done % step == 0 or done == total:
             rate = done / max(time.perf_counter() - started, 1e-9)
             left = (total - done) / rate if rate else 0
-            print(f"build: {done}/{total} documents, {rate:.0f} docs/s, about {left:.0f} s left", file=sys.stderr)
+            print(
+                f"build: {done}/{total} documents, {rate:.0f} docs/s, about {left:.0f} s left",
+                file=sys.stderr,
+            )
 
     return tick, (lambda: None)
 
@@ -173,17 +200,34 @@ def _progress(total: int) -> tuple[callable, callable]:
 
 def _frames(results: list[DocResult], rejected: list[Rejection]) -> dict[str, pd.DataFrame]:
     """The output tables, checked against the schema and sorted for byte-identical output."""
-    events = pd.DataFrame([e for r in results for e in r.events], columns=list(schema.EVENT_COLUMNS))
-    events = schema.validate_events(events.sort_values(["doc_id", "char_start", "date_start", "event_id"]))
-    docs = pd.DataFrame([r.document for r in results], columns=[*schema.DOCUMENT_COLUMNS, *schema.DOCUMENT_TEXT_COLUMNS])
+    events = pd.DataFrame(
+        [e for r in results for e in r.events], columns=list(schema.EVENT_COLUMNS)
+    )
+    events = schema.validate_events(
+        events.sort_values(["doc_id", "char_start", "date_start", "event_id"])
+    )
+    docs = pd.DataFrame(
+        [r.document for r in results],
+        columns=[*schema.DOCUMENT_COLUMNS, *schema.DOCUMENT_TEXT_COLUMNS],
+    )
     docs = docs.sort_values("doc_id")
     documents = schema.validate_documents(docs)
     texts = schema.coerce(docs, schema.DOCUMENT_TEXT_COLUMNS)
-    mentions = pd.DataFrame([m for r in results for m in r.mentions], columns=list(schema.MENTION_COLUMNS))
-    mentions = schema.coerce(mentions.sort_values(["doc_id", "char_start", "char_end", "kind"]), schema.MENTION_COLUMNS)
+    mentions = pd.DataFrame(
+        [m for r in results for m in r.mentions], columns=list(schema.MENTION_COLUMNS)
+    )
+    mentions = schema.coerce(
+        mentions.sort_values(["doc_id", "char_start", "char_end", "kind"]), schema.MENTION_COLUMNS
+    )
     rejects = pd.DataFrame([vars(r) for r in rejected], columns=list(schema.REJECTED_COLUMNS))
     rejects = schema.coerce(rejects.sort_values("source_path"), schema.REJECTED_COLUMNS)
-    return {"events": events, "documents": documents, "texts": texts, "mentions": mentions, "rejected": rejects}
+    return {
+        "events": events,
+        "documents": documents,
+        "texts": texts,
+        "mentions": mentions,
+        "rejected": rejects,
+    }
 
 
 def _write_tables(frames: dict[str, pd.DataFrame], staging: Path) -> None:
@@ -225,12 +269,19 @@ def build(
     results, seen = [], {}
     tick, close = _progress(len(files))
     try:
-        for item, result in zip(files, _results(files, reference, reference_dir, max_bytes, workers), strict=True):
+        for item, result in zip(
+            files, _results(files, reference, reference_dir, max_bytes, workers), strict=True
+        ):
             tick()
             if isinstance(result, Rejection):
                 rejected.append(result)
             elif result.document["content_sha256"] in seen:
-                rejected.append(Rejection(item.source_path, f"same text as {seen[result.document['content_sha256']]}: not counted twice"))
+                rejected.append(
+                    Rejection(
+                        item.source_path,
+                        f"same text as {seen[result.document['content_sha256']]}: not counted twice",
+                    )
+                )
             else:
                 seen[result.document["content_sha256"]] = item.source_path
                 results.append(result)
@@ -238,7 +289,12 @@ def build(
         close()
     frames = _frames(results, rejected)
     report = BuildReport(len(results), len(frames["events"]), len(rejected))
-    report.warnings = [f"{r.document['source_path']}: {w}" for r in results for w in r.document["warnings"].split("; ") if w]
+    report.warnings = [
+        f"{r.document['source_path']}: {w}"
+        for r in results
+        for w in r.document["warnings"].split("; ")
+        if w
+    ]
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:

@@ -49,16 +49,26 @@ def _free_name(raw_dir: Path, name: str) -> Path:
 
 def plan_add(files: list[Path], raw_dir: Path, *, rename: bool = False) -> list[Added]:
     """Decide, without touching anything, where each file would go. Raises AddError."""
-    existing = {_sha256(p): p.name for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    existing = {
+        _sha256(p): p.name for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
+    }
     plan: list[Added] = []
     for source in files:
         if not source.is_file():
             raise AddError(f"{source}: not a file")
         if source.suffix.lower() not in load.SUPPORTED_SUFFIXES:
-            raise AddError(f"{source.name}: unsupported file type; use {', '.join(load.SUPPORTED_SUFFIXES)}")
+            raise AddError(
+                f"{source.name}: unsupported file type; use {', '.join(load.SUPPORTED_SUFFIXES)}"
+            )
         digest = _sha256(source)
         if digest in existing:
-            plan.append(Added(source, None, f"{source.name}: already in the corpus as {existing[digest]}; not copied"))
+            plan.append(
+                Added(
+                    source,
+                    None,
+                    f"{source.name}: already in the corpus as {existing[digest]}; not copied",
+                )
+            )
             continue
         target = raw_dir / source.name
         if target.exists() or target.is_symlink():
@@ -82,7 +92,9 @@ def add_files(files: list[Path], raw_dir: Path, *, rename: bool = False) -> list
     return plan
 
 
-def check_file(path: Path, reference: Reference, max_bytes: int = load.DEFAULT_MAX_BYTES) -> DocResult | Rejection:
+def check_file(
+    path: Path, reference: Reference, max_bytes: int = load.DEFAULT_MAX_BYTES
+) -> DocResult | Rejection:
     """What `path` would add to the corpus, computed without writing anything."""
     return process_file(path, path.stem, path.name, reference, max_bytes)
 

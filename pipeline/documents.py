@@ -43,7 +43,12 @@ TYPE_LINES: dict[str, str] = {
     "written answers": "written answer",
     "written question": "written question",
 }
-HANSARD_KIND = {"W": "written answer", "WA": "written answer", "WS": "written statement", "WH": "debate extract"}
+HANSARD_KIND = {
+    "W": "written answer",
+    "WA": "written answer",
+    "WS": "written statement",
+    "WH": "debate extract",
+}
 HOUSE_BY_PREFIX = {"HC": "Commons", "HL": "Lords"}
 WIRE_MARKERS = re.compile(
     r"PRESS ASSOCIATION\s*[-–—]{1,2}|\((?:Reuters|AP|AFP|PA|Press Association)\)\s*[-–—]", re.I
@@ -57,15 +62,21 @@ _HANSARD = re.compile(
 _PUBLISHED = re.compile(rf"^(?:First )?[Pp]ublished:? (?:on )?(?P<date>{_DAY})\s*$", re.M)
 _ASKED = re.compile(rf"\(?[Aa]sked on:? (?P<date>{_DAY})\)?")
 _ANSWERED = re.compile(rf"(?:This question was answered|Answered) on:? (?P<date>{_DAY})")
-_WEEKDAY_LINE = re.compile(rf"^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? (?P<date>{_DAY})\s*$", re.M)
+_WEEKDAY_LINE = re.compile(
+    rf"^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? (?P<date>{_DAY})\s*$", re.M
+)
 _STATEMENT_MAKER = re.compile(
     r"^The (?P<post>(?:[A-Z][\w,'-]*|of|for|the|and)(?: (?:[A-Z][\w,'-]*|of|for|the|and))*) \((?P<name>[^)\n]{3,60})\):?",
     re.M,
 )
-_UNDER_GOVERNMENT = re.compile(r"^This was published under the (?P<gov>.+?) government\.?\s*$", re.M)
+_UNDER_GOVERNMENT = re.compile(
+    r"^This was published under the (?P<gov>.+?) government\.?\s*$", re.M
+)
 _LORDS_QUESTION = re.compile(r"To ask (?:Her|His) Majesty['’]s Government", re.I)
 _PEER = re.compile(r"^(?:Lord|Baroness|Lady|Earl|Viscount|The Lord|The Baroness)\b")
-_NAME_LINE = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Baroness|Lady)\.? )?(?:[A-Z][\w'’-]+ ?){1,5}(?:of [A-Z][\w'’ -]+)?$")
+_NAME_LINE = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Baroness|Lady)\.? )?(?:[A-Z][\w'’-]+ ?){1,5}(?:of [A-Z][\w'’ -]+)?$"
+)
 
 
 @dataclass
@@ -92,7 +103,11 @@ def parse_day(text: str) -> date | None:
     parsed = dateparser.parse(
         text,
         languages=["en"],
-        settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True},
+        settings={
+            "DATE_ORDER": "DMY",
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "STRICT_PARSING": True,
+        },
     )
     return parsed.date() if parsed else None
 
@@ -132,7 +147,9 @@ def _hansard(meta: DocumentMeta, text: str, lines: list[tuple[int, int, str]]) -
     if not match:
         return
     meta.house = HOUSE_BY_PREFIX[match.group("prefix")]
-    meta.doc_type = HANSARD_KIND.get(match.group("pre") or match.group("post") or "", "debate extract")
+    meta.doc_type = HANSARD_KIND.get(
+        match.group("pre") or match.group("post") or "", "debate extract"
+    )
     meta.title = meta.title or match.group(0)
     _set_date(meta, match)
     _skip_line_of(meta, text, match)
@@ -190,7 +207,9 @@ def _statement(meta: DocumentMeta, text: str, lines: list[tuple[int, int, str]])
     if weekday and _set_date(meta, weekday):
         _skip_line_of(meta, text, weekday)
     maker = _STATEMENT_MAKER.search(text)
-    if not (maker and re.search(r"Minister|Secretary|Solicitor|Attorney|Lord", maker.group("post"))):
+    if not (
+        maker and re.search(r"Minister|Secretary|Solicitor|Attorney|Lord", maker.group("post"))
+    ):
         return
     meta.speaker = meta.speaker or maker.group("name").strip()
     meta.speaker_post_as_printed = maker.group("post")
@@ -219,7 +238,7 @@ def _type_line(meta: DocumentMeta, lines: list[tuple[int, int, str]]) -> None:
 
 
 def _gov_uk_footer(meta: DocumentMeta, text: str) -> None:
-    """"Published 22 March 2011" and "This was published under the ... government"."""
+    """ "Published 22 March 2011" and "This was published under the ... government"."""
     published = _PUBLISHED.search(text)
     _set_date(meta, published)
     _skip_line_of(meta, text, published)
@@ -231,9 +250,18 @@ def _gov_uk_footer(meta: DocumentMeta, text: str) -> None:
 
 def _house(meta: DocumentMeta, text: str) -> None:
     """House for parliamentary documents that do not carry a Hansard citation."""
-    if meta.house or meta.doc_type not in ("written answer", "written question", "written statement", "debate extract"):
+    if meta.house or meta.doc_type not in (
+        "written answer",
+        "written question",
+        "written statement",
+        "debate extract",
+    ):
         return
-    if _LORDS_QUESTION.search(text) or _PEER.match(meta.speaker) or re.search(r"\bHL ?WS\d|House of Lords", text):
+    if (
+        _LORDS_QUESTION.search(text)
+        or _PEER.match(meta.speaker)
+        or re.search(r"\bHL ?WS\d|House of Lords", text)
+    ):
         meta.house = "Lords"
     else:
         meta.house = "Commons"

@@ -68,14 +68,20 @@ def _country_pattern(reference: Reference) -> tuple[re.Pattern[str], dict[str, s
                 if alias:
                     canonical[alias] = row.name
         body = "|".join(re.escape(a) for a in sorted(canonical, key=len, reverse=True)) or r"(?!x)x"
-        _COUNTRY_PATTERNS[reference.sha256] = (re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), canonical)
+        _COUNTRY_PATTERNS[reference.sha256] = (
+            re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"),
+            canonical,
+        )
     return _COUNTRY_PATTERNS[reference.sha256]
 
 
 def find_countries(text: str, reference: Reference) -> list[Mention]:
     """Countries named in `text`, canonical names from the reference table."""
     pattern, canonical = _country_pattern(reference)
-    return [Mention(m.start(), m.end(), m.group(0), canonical[m.group(0)]) for m in pattern.finditer(text)]
+    return [
+        Mention(m.start(), m.end(), m.group(0), canonical[m.group(0)])
+        for m in pattern.finditer(text)
+    ]
 
 
 def find_organisations(text: str) -> list[Mention]:

@@ -31,7 +31,10 @@ ACTION = re.compile(
     re.IGNORECASE,
 )
 FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|plans? to|intends? to|going to)\b", re.I)
-ONGOING = re.compile(r"\b(?:is|are) (?:active|currently|now|continuing)|\bcontinu(?:e|es|ing) to\b|\bcurrently\b|\bongoing\b", re.I)
+ONGOING = re.compile(
+    r"\b(?:is|are) (?:active|currently|now|continuing)|\bcontinu(?:e|es|ing) to\b|\bcurrently\b|\bongoing\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,9 @@ def _minister(facts: SentenceFacts, ctx: DocContext) -> PersonMention | None:
     return named[0] if named else ctx.lead
 
 
-def _post_on(reference: Reference, person: PersonMention | None, on: date, fallback: date | None) -> tuple[str, str]:
+def _post_on(
+    reference: Reference, person: PersonMention | None, on: date, fallback: date | None
+) -> tuple[str, str]:
     """(post, party) of `person` on `on`, else on `fallback`, else as resolved."""
     if person is None or not person.person:
         return "", ""
@@ -107,7 +112,9 @@ def _theme(measure: MeasureMention | None, sentence: str) -> str:
     return next((t for word, t in THEME_BY_KEYWORD if word in lowered), "")
 
 
-def _row(ctx: DocContext, facts: SentenceFacts, reference: Reference, when: dict, anchor: tuple[int, int]) -> dict:
+def _row(
+    ctx: DocContext, facts: SentenceFacts, reference: Reference, when: dict, anchor: tuple[int, int]
+) -> dict:
     """One events-table row."""
     sentence = facts.sentence
     measure = _measure_for(facts, when.get("mention"))
@@ -115,7 +122,9 @@ def _row(ctx: DocContext, facts: SentenceFacts, reference: Reference, when: dict
     post, party = _post_on(reference, minister, when["date_start"], ctx.doc_date)
     government = reference.government_at(when["date_start"])
     date_spans = [(d.start, d.end) for d in facts.dates]
-    figures = find_figures(sentence.text, [(s - sentence.start, e - sentence.start) for s, e in date_spans])
+    figures = find_figures(
+        sentence.text, [(s - sentence.start, e - sentence.start) for s, e in date_spans]
+    )
     return {
         "event_id": event_id(ctx.doc_id, *anchor),
         "doc_id": ctx.doc_id,
@@ -175,7 +184,9 @@ def _document_dated(ctx: DocContext, sentence: str) -> dict:
     }
 
 
-def sentence_events(ctx: DocContext, facts: SentenceFacts, reference: Reference) -> tuple[list[dict], bool]:
+def sentence_events(
+    ctx: DocContext, facts: SentenceFacts, reference: Reference
+) -> tuple[list[dict], bool]:
     """Events of one sentence, and whether it was a statement that could not be dated."""
     if facts.dates:
         rows = [_row(ctx, facts, reference, _dated(m), (m.start, m.end)) for m in facts.dates]

@@ -56,9 +56,13 @@ def decode(raw: bytes) -> tuple[str, str, list[str]]:
             try:
                 return raw.decode(encoding), encoding, []
             except UnicodeDecodeError as exc:
-                raise RejectedFile(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}") from None
+                raise RejectedFile(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}"
+                ) from None
     if raw.startswith(_BINARY_MAGIC) or b"\x00" in raw[:65536]:
-        raise RejectedFile("binary data, not text (an image, PDF or archive?); save the document as .txt, .md or .html")
+        raise RejectedFile(
+            "binary data, not text (an image, PDF or archive?); save the document as .txt, .md or .html"
+        )
     try:
         return raw.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
@@ -73,13 +77,57 @@ def decode(raw: bytes) -> tuple[str, str, list[str]]:
 # --- HTML -----------------------------------------------------------------
 
 _DROP_TAGS = {
-    "script", "style", "noscript", "template", "nav", "footer", "aside", "form",
-    "button", "svg", "iframe", "object", "embed", "select", "input", "head", "meta", "link",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "select",
+    "input",
+    "head",
+    "meta",
+    "link",
 }
 _BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
-    "li", "ul", "ol", "table", "tr", "td", "th", "blockquote", "pre", "dl", "dt", "dd",
-    "figure", "figcaption", "address", "hr", "br", "title", "body",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "address",
+    "hr",
+    "br",
+    "title",
+    "body",
 }
 _BANNER = re.compile(r"cookie|consent|banner|skip-?link|breadcrumb|share|feedback|related", re.I)
 
@@ -186,7 +234,11 @@ def clean(raw: bytes, suffix: str) -> LoadedText:
         text = markdown_to_text(text)
     text, furniture_removed = strip_furniture(normalise(text))
     if not text.strip():
-        reason = "no text left after removing page furniture" if furniture_removed or removed else "empty file (no text)"
+        reason = (
+            "no text left after removing page furniture"
+            if furniture_removed or removed
+            else "empty file (no text)"
+        )
         raise RejectedFile(reason)
     return LoadedText(text, tuple(removed + furniture_removed), encoding, tuple(warnings))
 
@@ -195,7 +247,9 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, st
     """The bytes of a supported file and its lower-case suffix. Raises RejectedFile."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise RejectedFile(f"unsupported file type '{suffix or '(none)'}': save it as {', '.join(SUPPORTED_SUFFIXES)}")
+        raise RejectedFile(
+            f"unsupported file type '{suffix or '(none)'}': save it as {', '.join(SUPPORTED_SUFFIXES)}"
+        )
     size = path.stat().st_size
     if size > max_bytes:
         raise RejectedFile(

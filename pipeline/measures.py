@@ -142,7 +142,9 @@ def _theme(name: str, kind: str) -> str:
     if kind == "legislation":
         return "legislation"
     lowered = name.lower()
-    return next((theme for word, theme in THEME_BY_KEYWORD if word in lowered), "strategy and governance")
+    return next(
+        (theme for word, theme in THEME_BY_KEYWORD if word in lowered), "strategy and governance"
+    )
 
 
 def _generic(match: re.Match[str]) -> MeasureMention | None:
@@ -154,7 +156,10 @@ def _generic(match: re.Match[str]) -> MeasureMention | None:
     if len(name.split()) < 2:
         return None
     lowered = name.lower()
-    head = next((h for h in sorted(KIND_BY_HEAD, key=len, reverse=True) if re.search(rf"\b{h}\b", lowered)), "")
+    head = next(
+        (h for h in sorted(KIND_BY_HEAD, key=len, reverse=True) if re.search(rf"\b{h}\b", lowered)),
+        "",
+    )
     kind = KIND_BY_HEAD.get(head, "programme")
     return MeasureMention(start, start + len(name), name, "", name, kind, _theme(name, kind))
 
@@ -166,7 +171,7 @@ _BACK_REFERENCE = re.compile(
 
 
 def _back_references(text: str, found: list[MeasureMention]) -> list[MeasureMention]:
-    """"The Directive", "the Taskforce": the last measure named before, with that head word."""
+    """ "The Directive", "the Taskforce": the last measure named before, with that head word."""
     out = []
     for match in _BACK_REFERENCE.finditer(text):
         if any(m.start <= match.start(1) < m.end for m in found):
@@ -175,7 +180,17 @@ def _back_references(text: str, found: list[MeasureMention]) -> list[MeasureMent
         earlier = [m for m in found if m.end <= match.start() and head in m.name.lower()]
         if earlier:
             last = earlier[-1]
-            out.append(MeasureMention(match.start(), match.end(), match.group(0), last.measure_id, last.name, last.kind, last.theme))
+            out.append(
+                MeasureMention(
+                    match.start(),
+                    match.end(),
+                    match.group(0),
+                    last.measure_id,
+                    last.name,
+                    last.kind,
+                    last.theme,
+                )
+            )
     return out
 
 
@@ -189,7 +204,11 @@ def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
                 continue
             measure_id = gaz.by_alias[" ".join(match.group(0).split()).casefold()]
             name, kind, theme = gaz.rows[measure_id]
-            found.append(MeasureMention(match.start(), match.end(), match.group(0), measure_id, name, kind, theme))
+            found.append(
+                MeasureMention(
+                    match.start(), match.end(), match.group(0), measure_id, name, kind, theme
+                )
+            )
     for match in _GENERIC.finditer(text):
         mention = _generic(match)
         if mention and not any(m.start < mention.end and mention.start < m.end for m in found):

@@ -62,7 +62,9 @@ def _index(reference: Reference) -> _Index:
         _INDEXES[reference.sha256] = _Index(
             pattern=re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE),
             ministers=frozenset(reference.ministers["person"]),
-            party=dict(zip(reference.ministers["person"], reference.ministers["party"], strict=True)),
+            party=dict(
+                zip(reference.ministers["person"], reference.ministers["party"], strict=True)
+            ),
         )
     return _INDEXES[reference.sha256]
 

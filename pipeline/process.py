@@ -22,7 +22,7 @@ from pipeline.events import DocContext, SentenceFacts, sentence_events
 from pipeline.measures import MeasureMention, find_measures
 from pipeline.people import PersonMention, find_people, resolve_person
 from pipeline.reference import Reference
-from pipeline.sentences import split_sentences
+from pipeline.sentences import Sentence, split_sentences
 
 
 @dataclass
@@ -45,6 +45,11 @@ class Rejection:
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     """True when [start, end) overlaps any span."""
     return any(s < end and start < e for s, e in spans)
+
+
+def _within(items: list, sentence: Sentence) -> list:
+    """The items whose span lies inside `sentence`."""
+    return [x for x in items if sentence.start <= x.start and x.end <= sentence.end]
 
 
 def _heading_spans(text: str) -> list[tuple[int, int]]:
@@ -71,7 +76,13 @@ def infer_date(measures: list[MeasureMention], reference: Reference) -> tuple[da
     return day, f"inferred from the reference date of {name} ({kind} {day.isoformat()})"
 
 
-def _lead(meta: DocumentMeta, people: list[PersonMention], skip: list[tuple[int, int]], reference: Reference, on: date | None) -> PersonMention | None:
+def _lead(
+    meta: DocumentMeta,
+    people: list[PersonMention],
+    skip: list[tuple[int, int]],
+    reference: Reference,
+    on: date | None,
+) -> PersonMention | None:
     """The answering or stating minister, else the first minister named in the body."""
     if meta.speaker:
         person, post, party = resolve_person(reference, meta.speaker, on)
@@ -92,23 +103,76 @@ def _government_warning(meta: DocumentMeta, government: str | None, on: date | N
     return []
 
 
-def _mention_rows(doc_id: str, dates: list[DateMention], people, measures, countries, orgs, figures, asker: PersonMention | None) -> list[dict]:
+def _mention_rows(
+    doc_id: str,
+    dates: list[DateMention],
+    people,
+    measures,
+    countries,
+    orgs,
+    figures,
+    asker: PersonMention | None,
+) -> list[dict]:
     """Rows of the mentions table for one document."""
-    rows = [dict(kind="date", start=d.start, end=d.end, text=d.text, value=d.value, detail=d.basis) for d in dates]
-    rows += [dict(kind="person", start=p.start, end=p.end, text=p.text, value=p.person, detail=p.post or p.role) for p in people]
+    rows = [
+        dict(kind="date", start=d.start, end=d.end, text=d.text, value=d.value, detail=d.basis)
+        for d in dates
+    ]
+    rows += [
+        dict(
+            kind="person",
+            start=p.start,
+            end=p.end,
+            text=p.text,
+            value=p.person,
+            detail=p.post or p.role,
+        )
+        for p in people
+    ]
     if asker is not None:
-        rows.append(dict(kind="person", start=asker.start, end=asker.end, text=asker.text, value=asker.person, detail="asker"))
-    rows += [dict(kind="measure", start=m.start, end=m.end, text=m.text, value=m.name, detail=m.kind) for m in measures]
-    rows += [dict(kind="country", start=c.start, end=c.end, text=c.text, value=c.value, detail="") for c in countries]
-    rows += [dict(kind="organisation", start=o.start, end=o.end, text=o.text, value=o.value, detail="") for o in orgs]
-    rows += [dict(kind="figure", start=f.start, end=f.end, text=f.text, value=f.value, detail="") for f in figures]
+        rows.append(
+            dict(
+                kind="person",
+                start=asker.start,
+                end=asker.end,
+                text=asker.text,
+                value=asker.person,
+                detail="asker",
+            )
+        )
+    rows += [
+        dict(kind="measure", start=m.start, end=m.end, text=m.text, value=m.name, detail=m.kind)
+        for m in measures
+    ]
+    rows += [
+        dict(kind="country", start=c.start, end=c.end, text=c.text, value=c.value, detail="")
+        for c in countries
+    ]
+    rows += [
+        dict(kind="organisation", start=o.start, end=o.end, text=o.text, value=o.value, detail="")
+        for o in orgs
+    ]
+    rows += [
+        dict(kind="figure", start=f.start, end=f.end, text=f.text, value=f.value, detail="")
+        for f in figures
+    ]
     return [
-        {"doc_id": doc_id, "kind": r["kind"], "char_start": r["start"], "char_end": r["end"], "text": r["text"], "value": r["value"], "detail": r["detail"]}
+        {
+            "doc_id": doc_id,
+            "kind": r["kind"],
+            "char_start": r["start"],
+            "char_end": r["end"],
+            "text": r["text"],
+            "value": r["value"],
+            "detail": r["detail"],
+        }
         for r in sorted(rows, key=lambda r: (r["start"], r["end"], r["kind"]))
     ]
 
 
-def _asker(meta: DocumentMeta, text: str, reference: Reference, on: date | None) -> PersonMention | None:
+def _asker(
+    meta: DocumentMeta, text: str, reference: Reference, on: date | None
+) -> PersonMention | None:
     """The member who asked the question, if the document is a question."""
     if not meta.asker:
         return None
@@ -116,10 +180,18 @@ def _asker(meta: DocumentMeta, text: str, reference: Reference, on: date | None)
     person = str(member["person"]) if member is not None else ""
     party = str(member["party"]) if member is not None else ""
     start = text.find(meta.asker)
-    return PersonMention(max(start, 0), max(start, 0) + len(meta.asker), meta.asker, person, "", party, "asker")
+    return PersonMention(
+        max(start, 0), max(start, 0) + len(meta.asker), meta.asker, person, "", party, "asker"
+    )
 
 
-def process_text(doc_id: str, source_path: str, loaded: load.LoadedText, content_sha256: str, reference: Reference) -> DocResult:
+def process_text(
+    doc_id: str,
+    source_path: str,
+    loaded: load.LoadedText,
+    content_sha256: str,
+    reference: Reference,
+) -> DocResult:
     """All rows for one cleaned document."""
     text = loaded.text
     meta = read_meta(text)
@@ -131,26 +203,38 @@ def process_text(doc_id: str, source_path: str, loaded: load.LoadedText, content
             meta.doc_date, meta.doc_date_basis, meta.doc_date_text = inferred, "inferred", how
             warnings.append(f"no date in the text: {how}")
         else:
-            warnings.append("no date in the text and none could be inferred: statements without their own date are left out")
+            warnings.append(
+                "no date in the text and none could be inferred: statements without their own date are left out"
+            )
     on = meta.doc_date
     dates = extract_dates(text, on)
     people = find_people(text, reference, on)
     asker = _asker(meta, text, reference, on)
-    people = [p for p in people if asker is None or not _inside(p.start, p.end, [(asker.start, asker.end)])]
+    people = [
+        p
+        for p in people
+        if asker is None or not _inside(p.start, p.end, [(asker.start, asker.end)])
+    ]
     skip = meta.skip_spans + _heading_spans(text)
     lead = _lead(meta, people, skip, reference, on)
     government = reference.government_at(on) if on else None
-    warnings += _government_warning(meta, None if government is None else str(government["label"]), on)
+    warnings += _government_warning(
+        meta, None if government is None else str(government["label"]), on
+    )
     countries, orgs = find_countries(text, reference), find_organisations(text)
-    ctx = DocContext(doc_id, meta.title, meta.doc_type, meta.house, on, meta.doc_date_basis, source_path, lead)
+    ctx = DocContext(
+        doc_id, meta.title, meta.doc_type, meta.house, on, meta.doc_date_basis, source_path, lead
+    )
 
     events: list[dict] = []
     undated = 0
     for sentence in split_sentences(text):
         if _inside(sentence.start, sentence.end, skip):
             continue
-        within = lambda items: [x for x in items if sentence.start <= x.start and x.end <= sentence.end]  # noqa: E731
-        facts = SentenceFacts(sentence, within(dates), within(people), within(measures), within(countries), within(orgs))
+        facts = SentenceFacts(
+            sentence,
+            *(_within(items, sentence) for items in (dates, people, measures, countries, orgs)),
+        )
         rows, missed = sentence_events(ctx, facts, reference)
         events.extend(rows)
         undated += missed
@@ -183,7 +267,9 @@ def process_text(doc_id: str, source_path: str, loaded: load.LoadedText, content
     return DocResult(document, events, mentions)
 
 
-def process_file(path: Path, doc_id: str, source_path: str, reference: Reference, max_bytes: int) -> DocResult | Rejection:
+def process_file(
+    path: Path, doc_id: str, source_path: str, reference: Reference, max_bytes: int
+) -> DocResult | Rejection:
     """Load one file and extract everything from it, or say why it was rejected."""
     try:
         raw, suffix = load.read_file(path, max_bytes)

@@ -15,9 +15,45 @@ import re
 from dataclasses import dataclass
 
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "sir", "rt", "hon", "no", "nos", "vol", "cc", "col",
-    "e.g", "i.e", "etc", "vs", "cf", "art", "para", "paras", "sec", "ss", "fig", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gov", "inc", "ltd",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "sir",
+    "rt",
+    "hon",
+    "no",
+    "nos",
+    "vol",
+    "cc",
+    "col",
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "cf",
+    "art",
+    "para",
+    "paras",
+    "sec",
+    "ss",
+    "fig",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "gov",
+    "inc",
+    "ltd",
 }
 _END = re.compile(r"""[.!?]+['"’”)]*(?=\s+['"‘“(]?[A-Z0-9£•])|(?<=[a-z]{2})\.(?=[A-Z][a-z])""")
 
@@ -56,7 +92,11 @@ def _split_paragraph(paragraph: str, offset: int) -> list[Sentence]:
     piece = paragraph[start:]
     if piece.strip():
         lead = len(piece) - len(piece.lstrip())
-        out.append(Sentence(offset + start + lead, offset + start + lead + len(piece.strip()), piece.strip()))
+        out.append(
+            Sentence(
+                offset + start + lead, offset + start + lead + len(piece.strip()), piece.strip()
+            )
+        )
     return out
 
 

@@ -46,7 +46,9 @@ def test_build_is_deterministic(tmp_path, seed_build):
 def test_event_ids_survive_unrelated_changes(tmp_path, seed_events):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
-    (raw / "extra.txt").write_text("Press release\n\nA synthetic test page.\n\nPublished 1 May 2015\n")
+    (raw / "extra.txt").write_text(
+        "Press release\n\nA synthetic test page.\n\nPublished 1 May 2015\n"
+    )
     build(raw, tmp_path / "out", workers=1)
     rebuilt = pd.read_parquet(tmp_path / "out" / "events.parquet")
     assert set(seed_events["event_id"]) <= set(rebuilt["event_id"])
@@ -83,8 +85,19 @@ def test_failed_build_leaves_previous_output(tmp_path, seed_build):
     shutil.copytree(ROOT / "data" / "reference", bad_reference)
     (bad_reference / "governments.csv").write_text("not,a,governments,table\n")
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "build", "--out", str(out), "--reference", str(bad_reference)],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            "--out",
+            str(out),
+            "--reference",
+            str(bad_reference),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "previous output left as it was" in result.stderr
@@ -99,14 +112,19 @@ def test_if_stale_skips_an_up_to_date_build_and_rebuilds_after_a_change(tmp_path
     out = tmp_path / "out"
     assert not build(raw, out, workers=1).skipped
     assert build(raw, out, if_stale=True, workers=1).skipped
-    (raw / "003_47d1d793452e7d07.txt").write_text((raw / "003_47d1d793452e7d07.txt").read_text() + "\nMore.\n")
+    (raw / "003_47d1d793452e7d07.txt").write_text(
+        (raw / "003_47d1d793452e7d07.txt").read_text() + "\nMore.\n"
+    )
     assert not build(raw, out, if_stale=True, workers=1).skipped
 
 
 def test_cli_prints_a_summary(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "pipeline", "build", "--out", str(tmp_path), "--workers", "1"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip().startswith("built 5 documents, ")
     assert "build: 5/5 documents" in result.stderr
@@ -114,8 +132,19 @@ def test_cli_prints_a_summary(tmp_path):
 
 def test_missing_raw_folder_is_a_clear_error(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "build", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            "--raw",
+            str(tmp_path / "nope"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "raw folder not found" in result.stderr
@@ -131,4 +160,6 @@ def test_workers_give_the_same_output(tmp_path, seed_build):
     build(raw, tmp_path / "one", workers=1)
     build(raw, tmp_path / "two", workers=2)
     for name in OUTPUT_FILES:
-        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), (
+            name
+        )

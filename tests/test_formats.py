@@ -104,8 +104,20 @@ PRESS ASSOCIATION -- A charity has urged ministers to strengthen protection for 
     ("text", "doc_type", "house", "doc_date", "lead"),
     [
         (COMMONS_WRITTEN_ANSWER, "written answer", "Commons", date(2004, 1, 14), "Beverley Hughes"),
-        (LORDS_WRITTEN_ANSWER, "written answer", "Lords", date(2022, 7, 20), "Baroness Williams of Trafford"),
-        (QUESTION_PAGE, "written question", "Lords", date(2022, 7, 18), "Baroness Williams of Trafford"),
+        (
+            LORDS_WRITTEN_ANSWER,
+            "written answer",
+            "Lords",
+            date(2022, 7, 20),
+            "Baroness Williams of Trafford",
+        ),
+        (
+            QUESTION_PAGE,
+            "written question",
+            "Lords",
+            date(2022, 7, 18),
+            "Baroness Williams of Trafford",
+        ),
         (WRITTEN_STATEMENT, "written statement", "Commons", date(2013, 10, 15), "Mark Harper"),
         (PRESS_RELEASE, "press release", "", date(2014, 4, 2), "Theresa May"),
         (NEWS_STORY, "news story", "", date(2013, 5, 9), ""),
@@ -125,7 +137,10 @@ def test_format_gives_type_house_date_and_lead(reference, text, doc_type, house,
 def test_commons_written_answer_separates_asker_and_minister(reference):
     doc, events = run(COMMONS_WRITTEN_ANSWER, reference)
     assert doc["asker"] == "Sue Doughty"
-    assert doc["lead_minister_post"] == "Minister of State (Citizenship, Immigration and Counter-Terrorism)"
+    assert (
+        doc["lead_minister_post"]
+        == "Minister of State (Citizenship, Immigration and Counter-Terrorism)"
+    )
     assert {e["minister"] for e in events} == {"Beverley Hughes"}
     assert not any(e["sentence"].startswith("To ask") for e in events)
 
@@ -143,7 +158,9 @@ def test_written_statement_title_and_planned_events(reference):
     doc, events = run(WRITTEN_STATEMENT, reference)
     assert doc["title"] == "Modern Slavery Legislation"
     assert doc["lead_minister_post"] == "Minister of State for Immigration"
-    winter = [e for e in events if e["date_text"] == "over the winter"] or [e for e in events if "winter" in e["date_text"]]
+    winter = [e for e in events if e["date_text"] == "over the winter"] or [
+        e for e in events if "winter" in e["date_text"]
+    ]
     assert winter and winter[0]["precision"] == "season" and winter[0]["status"] == "planned"
 
 
@@ -179,7 +196,7 @@ def test_undatable_document_is_kept_and_reported_never_given_today(reference):
 
 
 def test_html_page_is_converted_and_stripped(reference):
-    html = f"""<!doctype html><html><head><title>t</title><script>var x = "Published 1 January 1999";</script></head>
+    html = """<!doctype html><html><head><title>t</title><script>var x = "Published 1 January 1999";</script></head>
     <body><div id="global-cookie-message"><p>Cookies on GOV.UK</p><button>Accept additional cookies</button></div>
     <a href="#main" class="govuk-skip-link">Skip to main content</a><nav><a href="/">Home</a></nav>
     <main><p>News story</p><h1>New guidance for <em>front-line</em> staff</h1>
@@ -190,7 +207,9 @@ def test_html_page_is_converted_and_stripped(reference):
     assert doc["doc_type"] == "news story"
     assert doc["title"] == "New guidance for front-line staff"
     assert doc["doc_date"] == date(2013, 5, 9)
-    assert "Cookies" not in doc["text"] and "Skip to" not in doc["text"] and "1999" not in doc["text"]
+    assert (
+        "Cookies" not in doc["text"] and "Skip to" not in doc["text"] and "1999" not in doc["text"]
+    )
     assert any("border staff identify" in e["sentence"] for e in events)
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from pipeline.furniture import furniture_reason
-from pipeline.load import RejectedFile, clean, decode, html_to_text, markdown_to_text, normalise, read_file
+from pipeline.load import (
+    RejectedFile,
+    clean,
+    decode,
+    html_to_text,
+    markdown_to_text,
+    normalise,
+    read_file,
+)
 from pipeline.sentences import split_sentences
 
 
@@ -15,7 +23,11 @@ from pipeline.sentences import split_sentences
         ("Home Office – trafficking".encode(), "utf-8", "Home Office – trafficking"),
         (b"\xef\xbb\xbfwith a BOM", "utf-8-sig", "with a BOM"),
         ("utf-16 text".encode("utf-16"), "utf-16", "utf-16 text"),
-        ("\u2018quoted\u2019 \u2013 1252".encode("cp1252"), "windows-1252", "\u2018quoted\u2019 \u2013 1252"),
+        (
+            "\u2018quoted\u2019 \u2013 1252".encode("cp1252"),
+            "windows-1252",
+            "\u2018quoted\u2019 \u2013 1252",
+        ),
     ],
 )
 def test_decode(raw, encoding, text):
@@ -23,7 +35,9 @@ def test_decode(raw, encoding, text):
     assert (decoded, used) == (text, encoding)
 
 
-@pytest.mark.parametrize("raw", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"text with a \x00 NUL byte", b"%PDF-1.4 ..."])
+@pytest.mark.parametrize(
+    "raw", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"text with a \x00 NUL byte", b"%PDF-1.4 ..."]
+)
 def test_binary_is_rejected_with_advice(raw):
     with pytest.raises(RejectedFile, match="binary"):
         decode(raw)
@@ -48,9 +62,23 @@ def test_unsupported_suffix_and_size_limit(tmp_path):
 
 @pytest.mark.parametrize(
     "line",
-    ["Close", "What's Hot", "Back to", "Forward to", "Back to top", "Skip to main content", "View Source",
-     "Reticulating Splines", "Cookies on GOV.UK", "Accept additional cookies", "Reject analytics cookies",
-     "Lord Smith of Anytown Portrait", "Jane Example Portrait", "Is this page useful?", "Print this page"],
+    [
+        "Close",
+        "What's Hot",
+        "Back to",
+        "Forward to",
+        "Back to top",
+        "Skip to main content",
+        "View Source",
+        "Reticulating Splines",
+        "Cookies on GOV.UK",
+        "Accept additional cookies",
+        "Reject analytics cookies",
+        "Lord Smith of Anytown Portrait",
+        "Jane Example Portrait",
+        "Is this page useful?",
+        "Print this page",
+    ],
 )
 def test_furniture_lines(line):
     assert furniture_reason(line) is not None
@@ -58,9 +86,14 @@ def test_furniture_lines(line):
 
 @pytest.mark.parametrize(
     "line",
-    ["The Government will close the loophole.", "Close co-operation with France continues.",
-     "Back to the question of funding, the Minister said more would follow.", "A portrait of modern slavery",
-     "Home Office", "Human Trafficking"],
+    [
+        "The Government will close the loophole.",
+        "Close co-operation with France continues.",
+        "Back to the question of funding, the Minister said more would follow.",
+        "A portrait of modern slavery",
+        "Home Office",
+        "Human Trafficking",
+    ],
 )
 def test_prose_is_not_furniture(line):
     assert furniture_reason(line) is None
@@ -95,6 +128,10 @@ def test_sentences_keep_offsets_and_abbreviations():
     text = "Mr. Green said so. The Act passed on 1 May.The Bill did not.\n“Quoted line.” Next one!"
     sentences = split_sentences(text)
     assert [s.text for s in sentences] == [
-        "Mr. Green said so.", "The Act passed on 1 May.", "The Bill did not.", "“Quoted line.”", "Next one!",
+        "Mr. Green said so.",
+        "The Act passed on 1 May.",
+        "The Bill did not.",
+        "“Quoted line.”",
+        "Next one!",
     ]
     assert all(text[s.start : s.end] == s.text for s in sentences)
