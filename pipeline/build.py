@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from pipeline.reference import Reference, load_reference
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
 OUT_DIR = ROOT / "data" / "processed"
+CACHE_FILE = Path(".cache") / "results.pkl"
 OUTPUT_FILES = (
     "events.parquet",
     "events.csv",
@@ -63,6 +65,7 @@ class BuildReport:
     n_documents: int = 0
     n_events: int = 0
     n_rejected: int = 0
+    n_extracted: int = 0  # documents extracted afresh, not taken from the cache
     seconds: float = 0.0
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -73,7 +76,8 @@ class BuildReport:
             return "data is up to date: nothing to build"
         return (
             f"built {self.n_documents} documents, {self.n_events} events, "
-            f"{self.n_rejected} rejected in {self.seconds:.1f} s"
+            f"{self.n_rejected} rejected in {self.seconds:.1f} s "
+            f"({self.n_extracted} files extracted, the rest from the cache)"
         )
 
 
@@ -116,15 +120,55 @@ def list_inputs(raw_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
     return files, rejected
 
 
-def fingerprint(files: list[InputFile], reference: Reference, max_bytes: int) -> str:
-    """A hash of everything the output depends on: inputs, reference tables, code, settings."""
+def file_digest(path: Path) -> str:
+    """sha256 of a file, read in chunks so that a huge file does not fill memory."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def signature(reference: Reference, max_bytes: int) -> str:
+    """A hash of everything but the inputs that the output depends on: code, reference, settings."""
     digest = hashlib.sha256(f"{PIPELINE_VERSION}|{reference.sha256}|{max_bytes}".encode())
     for source in sorted((ROOT / "pipeline").glob("*.py")):
         digest.update(source.read_bytes())
-    for item in files:
-        digest.update(item.source_path.encode())
-        digest.update(hashlib.sha256(item.path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def fingerprint(files: list[InputFile], digests: dict[str, str], sig: str) -> str:
+    """A hash of the whole build's inputs: every file's path and content, and the signature."""
+    digest = hashlib.sha256(sig.encode())
+    for item in files:
+        digest.update(f"{item.source_path}\0{digests[item.source_path]}\0".encode())
+    return digest.hexdigest()
+
+
+# --- the cache of per-document results ---------------------------------------------
+
+
+def _cache_key(sig: str, item: InputFile, content: str) -> str:
+    """Key of one document's result: it changes when the file, its name or the pipeline does."""
+    return hashlib.sha256(f"{sig}|{item.source_path}|{item.doc_id}|{content}".encode()).hexdigest()
+
+
+def _load_cache(out_dir: Path) -> dict[str, DocResult | Rejection]:
+    """Results of the last build, keyed by `_cache_key`; empty when missing or unreadable."""
+    path = out_dir / CACHE_FILE
+    try:
+        with path.open("rb") as handle:
+            cache = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _save_cache(out_dir: Path, cache: dict[str, DocResult | Rejection]) -> None:
+    """Write the cache atomically next to the outputs."""
+    path = out_dir / CACHE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 def is_fresh(out_dir: Path, inputs_sha256: str) -> bool:
@@ -171,19 +215,20 @@ def _results(
         )
 
 
-def _progress(total: int) -> tuple[callable, callable]:
+Progress = Callable[[int, int], None]
+
+
+def console_progress(total: int) -> tuple[Progress, Callable[[], None]]:
     """(tick, close): a tqdm bar on a terminal, plain lines every 10% otherwise."""
     if sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="doc", desc="build", file=sys.stderr)
-        return (lambda: bar.update(1)), bar.close
-    started, state = time.perf_counter(), {"done": 0}
+        return (lambda done, _total: bar.update(done - bar.n)), bar.close
+    started = time.perf_counter()
     step = max(1, total // 10)
 
-    def tick() -> None:
-        state["done"] += 1
-        done = state["done"]
+    def tick(done: int, total: int) -> None:
         if done % step == 0 or done == total:
             rate = done / max(time.perf_counter() - started, 1e-9)
             left = (total - done) / rate if rate else 0
@@ -256,39 +301,53 @@ def build(
     if_stale: bool = False,
     workers: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Build the processed tables. Raises BuildError, leaving `out_dir` as it was."""
+    """Build the processed tables. Raises BuildError, leaving `out_dir` as it was.
+
+    Documents whose file, name and pipeline are unchanged since the last build in
+    `out_dir` are taken from its cache, not extracted again. `progress(done, total)`
+    is called after each document extracted; by default progress goes to stderr.
+    """
     started = time.perf_counter()
     if not raw_dir.is_dir():
         raise BuildError(f"raw folder not found: {raw_dir}")
     reference = load_reference(reference_dir)
     files, rejected = list_inputs(raw_dir)
-    inputs_sha256 = fingerprint(files, reference, max_bytes)
+    digests = {item.source_path: file_digest(item.path) for item in files}
+    sig = signature(reference, max_bytes)
+    inputs_sha256 = fingerprint(files, digests, sig)
     if if_stale and is_fresh(out_dir, inputs_sha256):
         return BuildReport(skipped=True)
-    results, seen = [], {}
-    tick, close = _progress(len(files))
+    old_cache = _load_cache(out_dir)
+    keys = {item.source_path: _cache_key(sig, item, digests[item.source_path]) for item in files}
+    cache = {
+        keys[i.source_path]: old_cache[keys[i.source_path]]
+        for i in files
+        if keys[i.source_path] in old_cache
+    }
+    todo = [item for item in files if keys[item.source_path] not in cache]
+    tick, close = console_progress(len(todo)) if progress is None else (progress, lambda: None)
     try:
-        for item, result in zip(
-            files, _results(files, reference, reference_dir, max_bytes, workers), strict=True
-        ):
-            tick()
-            if isinstance(result, Rejection):
-                rejected.append(result)
-            elif result.document["content_sha256"] in seen:
-                rejected.append(
-                    Rejection(
-                        item.source_path,
-                        f"same text as {seen[result.document['content_sha256']]}: not counted twice",
-                    )
-                )
-            else:
-                seen[result.document["content_sha256"]] = item.source_path
-                results.append(result)
+        fresh = _results(todo, reference, reference_dir, max_bytes, workers)
+        for done, (item, result) in enumerate(zip(todo, fresh, strict=True), start=1):
+            cache[keys[item.source_path]] = result
+            tick(done, len(todo))
     finally:
         close()
+    results, seen = [], {}
+    for item in files:
+        result = cache[keys[item.source_path]]
+        if isinstance(result, Rejection):
+            rejected.append(result)
+        elif result.document["content_sha256"] in seen:
+            first = seen[result.document["content_sha256"]]
+            rejected.append(Rejection(item.source_path, f"same text as {first}: not counted twice"))
+        else:
+            seen[result.document["content_sha256"]] = item.source_path
+            results.append(result)
     frames = _frames(results, rejected)
-    report = BuildReport(len(results), len(frames["events"]), len(rejected))
+    report = BuildReport(len(results), len(frames["events"]), len(rejected), n_extracted=len(todo))
     report.warnings = [
         f"{r.document['source_path']}: {w}"
         for r in results
@@ -296,6 +355,8 @@ def build(
         if w
     ]
     out_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in out_dir.glob(".staging-*"):  # from a build that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
         _write_tables(frames, staging)
@@ -309,9 +370,11 @@ def build(
             "n_documents": report.n_documents,
             "n_events": report.n_events,
             "n_rejected": report.n_rejected,
+            "n_extracted": report.n_extracted,
             "warnings": report.warnings,
         }
         _publish(staging, out_dir, manifest)
+        _save_cache(out_dir, cache)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report

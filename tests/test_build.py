@@ -163,3 +163,37 @@ def test_workers_give_the_same_output(tmp_path, seed_build):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), (
             name
         )
+
+
+def test_cache_extracts_only_what_changed_and_matches_a_clean_build(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    out = tmp_path / "out"
+    assert build(raw, out, workers=1).n_extracted == 5
+    changed = raw / "002_d9a5f5901e5b14d1.txt"
+    changed.write_text(changed.read_text().replace("In June", "In July"))
+    assert build(raw, out, workers=1).n_extracted == 1
+    clean = tmp_path / "clean"
+    build(raw, clean, workers=1)
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    events = pd.read_parquet(out / "events.parquet")
+    assert "2010-07" in set(events["date_value"]) and "2010-06" not in set(events["date_value"])
+
+
+def test_cache_is_dropped_when_the_reference_tables_change(tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    out = tmp_path / "out"
+    build(RAW, out, reference, workers=1)
+    with (reference / "members.csv").open("a") as handle:
+        handle.write("Test Person,Test Person,Testtown,Labour,Commons,2001-06-07,2005-05-05,SYNTHETIC TEST ROW\n")
+    assert build(RAW, out, reference, workers=1).n_extracted == 5
+
+
+def test_unreadable_cache_is_ignored(tmp_path):
+    out = tmp_path / "out"
+    build(RAW, out, workers=1)
+    (out / ".cache" / "results.pkl").write_bytes(b"not a pickle")
+    report = build(RAW, out, workers=1)
+    assert (report.n_extracted, report.n_documents) == (5, 5)
