@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.patterns import names_pattern
 from pipeline.reference import Reference
 
 
@@ -67,11 +68,8 @@ def _country_pattern(reference: Reference) -> tuple[re.Pattern[str], dict[str, s
             for alias in (a.strip() for a in [row.name, *str(row.aliases).split(";")]):
                 if alias:
                     canonical[alias] = row.name
-        body = "|".join(re.escape(a) for a in sorted(canonical, key=len, reverse=True)) or r"(?!x)x"
-        _COUNTRY_PATTERNS[reference.sha256] = (
-            re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"),
-            canonical,
-        )
+        pattern = names_pattern(list(canonical), ignore_case=False)
+        _COUNTRY_PATTERNS[reference.sha256] = (pattern, canonical)
     return _COUNTRY_PATTERNS[reference.sha256]
 
 
@@ -79,7 +77,7 @@ def find_countries(text: str, reference: Reference) -> list[Mention]:
     """Countries named in `text`, canonical names from the reference table."""
     pattern, canonical = _country_pattern(reference)
     return [
-        Mention(m.start(), m.end(), m.group(0), canonical[m.group(0)])
+        Mention(m.start(), m.end(), m.group(0), canonical[" ".join(m.group(0).split())])
         for m in pattern.finditer(text)
     ]
 

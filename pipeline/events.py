@@ -120,7 +120,6 @@ def _row(
     measure = _measure_for(facts, when.get("mention"))
     minister = _minister(facts, ctx)
     post, party = _post_on(reference, minister, when["date_start"], ctx.doc_date)
-    government = reference.government_at(when["date_start"])
     date_spans = [(d.start, d.end) for d in facts.dates]
     figures = find_figures(
         sentence.text, [(s - sentence.start, e - sentence.start) for s, e in date_spans]
@@ -143,7 +142,7 @@ def _row(
         "minister": (minister.person or minister.text) if minister else "",
         "minister_post": post,
         "party": party,
-        "government": "" if government is None else str(government["label"]),
+        "government": reference.government_label_at(when["date_start"]),
         "measure": measure.name if measure else "",
         "measure_kind": measure.kind if measure else "",
         "theme": _theme(measure, sentence.text),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.patterns import names_pattern
 from pipeline.reference import Reference
 
 
@@ -106,12 +107,6 @@ class _Gazetteer:
 _GAZETTEERS: dict[str, _Gazetteer] = {}
 
 
-def _alternation(names: list[str]) -> str:
-    """A regex alternation of `names`, longest first, whitespace-tolerant."""
-    ordered = sorted(set(names), key=len, reverse=True)
-    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered) or r"(?!x)x"
-
-
 def _gazetteer(reference: Reference) -> _Gazetteer:
     """The measure gazetteer for `reference`, compiled on first use."""
     if reference.sha256 in _GAZETTEERS:
@@ -128,8 +123,8 @@ def _gazetteer(reference: Reference) -> _Gazetteer:
                 is_acronym = len(alias) <= 6 and " " not in alias and alias.isupper()
                 (acronyms if is_acronym else phrases).append(alias)
     gazetteer = _Gazetteer(
-        phrases=re.compile(rf"(?<![\w])(?:{_alternation(phrases)})(?![\w])", re.IGNORECASE),
-        acronyms=re.compile(rf"(?<![\w])(?:{_alternation(acronyms)})(?![\w])"),
+        phrases=names_pattern(phrases, ignore_case=True),
+        acronyms=names_pattern(acronyms, ignore_case=False),
         by_alias=by_alias,
         rows=rows,
     )

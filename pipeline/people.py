@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.patterns import names_pattern
 from pipeline.reference import Reference
 
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Baroness|Lady|Rt Hon)\.?"
@@ -57,10 +58,8 @@ def _index(reference: Reference) -> _Index:
             names.update(table["person"])
             for aliases in table["aliases"]:
                 names.update(a.strip() for a in aliases.split(";") if a.strip())
-        ordered = sorted(names, key=len, reverse=True)
-        body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
         _INDEXES[reference.sha256] = _Index(
-            pattern=re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE),
+            pattern=names_pattern(list(names), ignore_case=True),
             ministers=frozenset(reference.ministers["person"]),
             party=dict(
                 zip(reference.ministers["person"], reference.ministers["party"], strict=True)

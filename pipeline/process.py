@@ -64,16 +64,26 @@ def _heading_spans(text: str) -> list[tuple[int, int]]:
 
 def infer_date(measures: list[MeasureMention], reference: Reference) -> tuple[date | None, str]:
     """The latest day-precision reference date among the measures a document reports."""
-    known = reference.measures.set_index("measure_id")
-    candidates = []
-    for mention in measures:
-        if mention.measure_id and known.at[mention.measure_id, "date_precision"] == "day":
-            row = known.loc[mention.measure_id]
-            candidates.append((date.fromisoformat(row["date"]), row["name"], row["date_kind"]))
+    dated = _day_dated_measures(reference)
+    candidates = [dated[m.measure_id] for m in measures if m.measure_id in dated]
     if not candidates:
         return None, ""
     day, name, kind = max(candidates)
     return day, f"inferred from the reference date of {name} ({kind} {day.isoformat()})"
+
+
+_DAY_DATED: dict[str, dict[str, tuple[date, str, str]]] = {}
+
+
+def _day_dated_measures(reference: Reference) -> dict[str, tuple[date, str, str]]:
+    """measure_id -> (date, name, date_kind) for measures whose date is known to the day."""
+    if reference.sha256 not in _DAY_DATED:
+        rows = reference.measures[reference.measures["date_precision"] == "day"]
+        _DAY_DATED[reference.sha256] = {
+            r.measure_id: (date.fromisoformat(r.date), r.name, r.date_kind)
+            for r in rows.itertuples()
+        }
+    return _DAY_DATED[reference.sha256]
 
 
 def _lead(
@@ -92,7 +102,7 @@ def _lead(
     return body[0] if body else None
 
 
-def _government_warning(meta: DocumentMeta, government: str | None, on: date | None) -> list[str]:
+def _government_warning(meta: DocumentMeta, on: date | None) -> list[str]:
     """A warning when the page's printed government disagrees with the reference table."""
     printed = meta.government_as_printed
     if not printed or on is None:
@@ -217,10 +227,8 @@ def process_text(
     ]
     skip = meta.skip_spans + _heading_spans(text)
     lead = _lead(meta, people, skip, reference, on)
-    government = reference.government_at(on) if on else None
-    warnings += _government_warning(
-        meta, None if government is None else str(government["label"]), on
-    )
+    government = reference.government_label_at(on) if on else ""
+    warnings += _government_warning(meta, on)
     countries, orgs = find_countries(text, reference), find_organisations(text)
     ctx = DocContext(
         doc_id, meta.title, meta.doc_type, meta.house, on, meta.doc_date_basis, source_path, lead
@@ -254,7 +262,7 @@ def process_text(
         "asker": (asker.person or asker.text) if asker else "",
         "lead_minister": (lead.person or lead.text) if lead else "",
         "lead_minister_post": lead.post if lead else "",
-        "government": "" if government is None else str(government["label"]),
+        "government": government,
         "encoding": loaded.encoding,
         "n_chars": len(text),
         "n_events": len(events),

@@ -214,6 +214,8 @@ class _Index:
     posts: dict[str, tuple[Post, ...]]
     members: dict[str, tuple[int, ...]]
     government_starts: tuple[date, ...]
+    government_ends: tuple[date, ...]
+    government_labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,13 @@ class Reference:
             return None
         row = self.governments.iloc[i]
         return row if on <= _end(row["end"]) else None
+
+    def government_label_at(self, on: date) -> str:
+        """The label of the government in office on `on`, "" outside the table (no pandas)."""
+        index = _index(self)
+        on = _day(on)
+        i = bisect.bisect_right(index.government_starts, on) - 1
+        return index.government_labels[i] if i >= 0 and on <= index.government_ends[i] else ""
 
     def posts_at(self, person: str, on: date) -> list[Post]:
         """Every post `person` (canonical name) held on `on`, most senior first."""
@@ -363,6 +372,8 @@ def _build_index(ref: Reference) -> _Index:
         posts={k: tuple(v) for k, v in posts.items()},
         members={k: tuple(v) for k, v in members.items()},
         government_starts=tuple(ref.governments["start"]),
+        government_ends=tuple(_end(e) for e in ref.governments["end"]),
+        government_labels=tuple(ref.governments["label"]),
     )
 
 
