@@ -46,7 +46,7 @@ _SCALE = r"(?: ?(?:million|billion|thousand|m|bn|k)\b)?"
 _QUALIFIER = r"(?:(?:over|more than|around|about|almost|nearly|at least|up to|some|fewer than|less than|approximately) )?"
 FIGURE = re.compile(
     rf"(?<![\w/.,£-]){_QUALIFIER}(?:£\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?){_SCALE}%?(?![\w/]|[.,]\d|-\w)"
-    r"(?P<what>(?: (?!(?:of|to|and|in|on|for|the|a|an|by|with|from|at|is|are|was|were|have|has|had|who|which|that)\b)"
+    r"(?P<what>(?: (?!(?:of|to|and|in|on|for|the|a|an|by|with|from|at|is|are|was|were|have|has|had|who|which|that|this|last|next|each|every|per)\b)"
     r"[a-zA-Z][\w-]*){0,3})"
 )
 _BRACKETED_NUMBER = re.compile(r"\[\d+\]")

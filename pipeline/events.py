@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.dates import DateMention
-from pipeline.entities import Mention, find_figures, joined
+from pipeline.entities import Mention, joined
 from pipeline.measures import THEME_BY_KEYWORD, MeasureMention
 from pipeline.people import PersonMention
 from pipeline.reference import Reference
@@ -61,6 +61,7 @@ class SentenceFacts:
     measures: list[MeasureMention]
     countries: list[Mention]
     organisations: list[Mention]
+    figures: str  # "; "-joined quantities, dates excluded
 
 
 def event_id(doc_id: str, start: int, end: int) -> str:
@@ -120,10 +121,6 @@ def _row(
     measure = _measure_for(facts, when.get("mention"))
     minister = _minister(facts, ctx)
     post, party = _post_on(reference, minister, when["date_start"], ctx.doc_date)
-    date_spans = [(d.start, d.end) for d in facts.dates]
-    figures = find_figures(
-        sentence.text, [(s - sentence.start, e - sentence.start) for s, e in date_spans]
-    )
     return {
         "event_id": event_id(ctx.doc_id, *anchor),
         "doc_id": ctx.doc_id,
@@ -148,7 +145,7 @@ def _row(
         "theme": _theme(measure, sentence.text),
         "countries": joined(facts.countries),
         "organisations": joined(facts.organisations),
-        "figures": joined(figures),
+        "figures": facts.figures,
         "sentence": sentence.text,
         "char_start": sentence.start,
         "char_end": sentence.end,

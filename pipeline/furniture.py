@@ -39,10 +39,14 @@ FURNITURE_LINES: tuple[tuple[str, str], ...] = (
     (r"advertisement", "advertising"),
 )
 
-_LINE_RULES = tuple(
-    (re.compile(rf"\s*{pattern}\s*[.:!]?\s*", re.IGNORECASE), reason)
-    for pattern, reason in FURNITURE_LINES
+# All line rules in one pattern, a named group per rule, so a line is tested once.
+_LINE_RULES = re.compile(
+    r"\s*(?:"
+    + "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(FURNITURE_LINES))
+    + r")\s*[.:!]?\s*",
+    re.IGNORECASE,
 )
+_LONGEST_FURNITURE = 320  # no rule matches a longer line
 
 # Furniture that trails a line of real content; the content is kept.
 _SUFFIX_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -56,12 +60,12 @@ _PORTRAIT = re.compile(r"^\s*(?:(?:[A-Z][\w'’.-]*|of|the|and|de|van|von)\s+){1
 
 def furniture_reason(line: str) -> str | None:
     """Why `line` is page furniture, or None when it is content."""
+    if len(line) > _LONGEST_FURNITURE:
+        return None
     if _PORTRAIT.match(line):
         return "portrait caption"
-    for pattern, reason in _LINE_RULES:
-        if pattern.fullmatch(line):
-            return reason
-    return None
+    match = _LINE_RULES.fullmatch(line)
+    return FURNITURE_LINES[int(match.lastgroup[1:])][1] if match else None
 
 
 def strip_suffix(line: str) -> tuple[str, str | None]:

@@ -42,6 +42,7 @@ KIND_BY_HEAD: dict[str, str] = {
     "convention": "international instrument",
     "protocol": "international instrument",
     "centre": "institution",
+    "cell": "institution",
     "agency": "institution",
     "mechanism": "programme",
     "unit": "institution",
@@ -81,17 +82,49 @@ THEME_BY_KEYWORD: tuple[tuple[str, str], ...] = (
     ("plan", "strategy and governance"),
 )
 
-_WORD = r"(?:[A-Z][\w'’-]*|of|and|for|the|on|in|to|\([^()\n]{1,60}\))"
-_GENERIC = re.compile(
-    r"(?:\b(?:EU|European Union|Council of Europe|UN|United Nations)\s+)?"
-    r"\b(?:Directive|Convention|Protocol) (?:on|against) [A-Za-z][\w ,-]{2,60}?(?=[.;:)]|,| and | to | in |$)"
-    rf"|\b[A-Z][\w'’-]*(?: {_WORD}){{0,7}} (?:Act|Bill|Order|Regulations)(?: \d{{4}})?\b"
-    rf"|\b[A-Z][\w'’-]*(?: {_WORD}){{0,5}} (?:Strategy|Action Plan|[Ss]trategy)\b"
-    r"|\b(?:National|UK|United Kingdom|International|Joint|Independent|European)"
-    r"(?: [A-Z][\w'’-]*| of| for| and| the){1,6} (?:Centre|Agency|Mechanism|Unit|Cell|Taskforce|Task Force|Commissioner)\b"
+# Generic names are found from their head word backwards: the head ("Act", "Strategy",
+# "Agency") is cheap to find, then the name is the run of capitalised words and
+# connectors before it. International instruments and operations read forwards.
+_HEAD = re.compile(
+    r"\b(?:Act|Bill|Order|Regulations|Strategy|strategy|Action Plan|Centre|Agency|Mechanism|Unit"
+    r"|Cell|Taskforce|Task Force|Commissioner)\b(?: \d{4}\b)?"
+)
+_FORWARD = re.compile(
+    r"\b(?:(?:EU|European Union|Council of Europe|UN|United Nations) )?(?:Directive|Convention|Protocol)"
+    r" (?:on|against) [A-Z][\w-]*(?: (?:(?:of|in|and|the|against|on|for) )*[A-Z][\w-]*)*"
     r"|\bOperation [A-Z][a-z]+\b"
 )
-_LEADING = re.compile(r"^(?:The|A|An|This|That|Under|In|Our|Its|Their)\s+")
+_LAST_TOKEN = re.compile(r"(?:\([^()\n]{1,60}\)|[\w'’-]+)$")
+_CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "to"})
+_DETERMINERS = frozenset(
+    {"The", "A", "An", "This", "That", "Under", "In", "Our", "Its", "Their", "New"}
+)
+_INSTITUTION_FIRST = frozenset(
+    {"National", "UK", "United", "International", "Joint", "Independent", "European"}
+)
+_MAX_WORDS = 8
+
+
+def _name_start(text: str, head_start: int) -> int:
+    """Start of the name that ends just before a head word (`head_start` if there is none)."""
+    start = pos = head_start
+    for _ in range(_MAX_WORDS):
+        if pos < 2 or text[pos - 1] != " ":
+            break
+        token = _LAST_TOKEN.search(text, max(0, pos - 63), pos - 1)
+        if token is None:
+            break
+        word = token.group(0)
+        if word in _DETERMINERS or not (word[0].isupper() or word in _CONNECTORS or word[0] == "("):
+            break
+        if word == "the" and not re.search(
+            r"\b(?:of|for) $", text[max(0, token.start() - 5) : token.start()]
+        ):
+            break  # "Office of the X" is one name; "the X and the Y" is two
+        pos = token.start()
+        if word[0].isupper():
+            start = pos
+    return start
 
 
 @dataclass(frozen=True)
@@ -142,21 +175,47 @@ def _theme(name: str, kind: str) -> str:
     )
 
 
-def _generic(match: re.Match[str]) -> MeasureMention | None:
-    """A measure from a generic pattern, with kind and theme from the tables above."""
-    text = match.group(0).rstrip(" ,")
-    lead = _LEADING.match(text)
-    start = match.start() + (lead.end() if lead else 0)
-    name = text[lead.end() :] if lead else text
-    if len(name.split()) < 2:
-        return None
+_INSTITUTION_HEADS = frozenset(
+    {"Centre", "Agency", "Mechanism", "Unit", "Cell", "Taskforce", "Task", "Commissioner"}
+)
+_INSTITUTION_WORD = re.compile(r"\b(?:" + "|".join(_INSTITUTION_FIRST) + r")\b")
+
+
+def _institution_start(text: str, start: int, head_start: int) -> int:
+    """An institution's name begins at its last "National", "UK", "Joint" ... word, else none."""
+    firsts = list(_INSTITUTION_WORD.finditer(text, start, head_start))
+    return firsts[-1].start() if firsts else head_start
+
+
+def _kind(name: str) -> str:
+    """Kind of a generically found measure, from the head word in its name."""
     lowered = name.lower()
-    head = next(
-        (h for h in sorted(KIND_BY_HEAD, key=len, reverse=True) if re.search(rf"\b{h}\b", lowered)),
-        "",
-    )
-    kind = KIND_BY_HEAD.get(head, "programme")
-    return MeasureMention(start, start + len(name), name, "", name, kind, _theme(name, kind))
+    head = next((h for h in _HEADS_LONGEST_FIRST if re.search(rf"\b{h}\b", lowered)), "")
+    return KIND_BY_HEAD.get(head, "programme")
+
+
+_HEADS_LONGEST_FIRST = sorted(KIND_BY_HEAD, key=len, reverse=True)
+
+
+def _mention(start: int, end: int, text: str) -> MeasureMention:
+    """A measure the table does not know, with kind and theme from the tables above."""
+    name = text[start:end]
+    kind = _kind(name)
+    return MeasureMention(start, end, name, "", name, kind, _theme(name, kind))
+
+
+def _generic(text: str) -> list[MeasureMention]:
+    """Measures found by shape: names ending in a head word, and forward-reading forms."""
+    found = []
+    for head in _HEAD.finditer(text):
+        start = _name_start(text, head.start())
+        if head.group(0).split()[0] in _INSTITUTION_HEADS:
+            start = _institution_start(text, start, head.start())
+        if start < head.start():
+            found.append(_mention(start, head.end(), text))
+    for match in _FORWARD.finditer(text):
+        found.append(_mention(match.start(), match.end(), text))
+    return found
 
 
 _BACK_REFERENCE = re.compile(
@@ -204,9 +263,8 @@ def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
                     match.start(), match.end(), match.group(0), measure_id, name, kind, theme
                 )
             )
-    for match in _GENERIC.finditer(text):
-        mention = _generic(match)
-        if mention and not any(m.start < mention.end and mention.start < m.end for m in found):
+    for mention in _generic(text):
+        if not any(m.start < mention.end and mention.start < m.end for m in found):
             found.append(mention)
     found.sort(key=lambda m: m.start)
     return sorted(found + _back_references(text, found), key=lambda m: m.start)

@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline import load
 from pipeline.dates import DateMention, extract_dates
 from pipeline.documents import DocumentMeta, is_heading, read_meta
-from pipeline.entities import find_countries, find_figures, find_organisations
+from pipeline.entities import find_countries, find_figures, find_organisations, joined
 from pipeline.events import DocContext, SentenceFacts, sentence_events
 from pipeline.measures import MeasureMention, find_measures
 from pipeline.people import PersonMention, find_people, resolve_person
@@ -234,21 +234,22 @@ def process_text(
         doc_id, meta.title, meta.doc_type, meta.house, on, meta.doc_date_basis, source_path, lead
     )
 
+    all_figures = find_figures(text, [(d.start, d.end) for d in dates])
     events: list[dict] = []
     undated = 0
     for sentence in split_sentences(text):
         if _inside(sentence.start, sentence.end, skip):
             continue
-        facts = SentenceFacts(
-            sentence,
-            *(_within(items, sentence) for items in (dates, people, measures, countries, orgs)),
+        parts = [_within(items, sentence) for items in (dates, people, measures, countries, orgs)]
+        figures = joined(
+            [f for f in all_figures if sentence.start <= f.start and f.end <= sentence.end]
         )
+        facts = SentenceFacts(sentence, *parts, figures=figures)
         rows, missed = sentence_events(ctx, facts, reference)
         events.extend(rows)
         undated += missed
     if undated:
         warnings.append(f"{undated} statements could not be dated")
-    figures = find_figures(text, [(d.start, d.end) for d in dates])
     document = {
         "doc_id": doc_id,
         "source_path": source_path,
@@ -271,7 +272,7 @@ def process_text(
         "text": text,
         "furniture": "\n".join(loaded.furniture),
     }
-    mentions = _mention_rows(doc_id, dates, people, measures, countries, orgs, figures, asker)
+    mentions = _mention_rows(doc_id, dates, people, measures, countries, orgs, all_figures, asker)
     return DocResult(document, events, mentions)
 
 

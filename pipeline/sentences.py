@@ -67,12 +67,15 @@ class Sentence:
     text: str
 
 
+_WORD_BEFORE = re.compile(r"[\w.]{1,12}$")
+
+
 def _is_abbreviation(paragraph: str, dot: int) -> bool:
     """True when the full stop at `dot` closes an abbreviation or an initial."""
-    word = re.search(r"([\w.]+)$", paragraph[:dot])
+    word = _WORD_BEFORE.search(paragraph, max(0, dot - 12), dot)
     if not word:
         return False
-    token = word.group(1).lower()
+    token = word.group(0).lower()
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 

@@ -1,0 +1,131 @@
+"""Extractors on sentences written for these tests: measures, people, figures, organisations."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from pipeline.entities import find_figures, find_organisations
+from pipeline.measures import find_measures
+from pipeline.people import find_people
+
+
+@pytest.fixture(scope="module")
+def no_gazetteer(reference):
+    """The reference tables with an empty measures table: only generic patterns can work."""
+    empty = reference.measures.iloc[0:0]
+    return dataclasses.replace(reference, measures=empty, sha256="no-gazetteer")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "kind"),
+    [
+        (
+            "Ministers welcomed the Modern Slavery Act 2015 yesterday.",
+            "Modern Slavery Act 2015",
+            "legislation",
+        ),
+        (
+            "Peers debated the Nationality and Borders Bill at length.",
+            "Nationality and Borders Bill",
+            "legislation",
+        ),
+        (
+            "The Council of Europe Convention on Action against Trafficking in Human Beings was signed.",
+            "Council of Europe Convention on Action against Trafficking in Human Beings",
+            "international instrument",
+        ),
+        (
+            "Officials drafted the EU Directive on Human Trafficking, and consulted.",
+            "EU Directive on Human Trafficking",
+            "international instrument",
+        ),
+        (
+            "The new Tackling Exploitation Strategy sets targets.",
+            "Tackling Exploitation Strategy",
+            "strategy",
+        ),
+        (
+            "Staff at the National Referral Mechanism reviewed cases.",
+            "National Referral Mechanism",
+            "programme",
+        ),
+        ("The Joint Intelligence Cell shares data.", "Joint Intelligence Cell", "institution"),
+        ("Operation Nexus continued in London.", "Operation Nexus", "operation"),
+    ],
+)
+def test_generic_patterns_find_measures_the_table_does_not_know(no_gazetteer, sentence, name, kind):
+    found = find_measures(sentence, no_gazetteer)
+    assert [(m.name, m.kind, m.measure_id) for m in found] == [(name, kind, "")]
+
+
+def test_coordinated_names_are_two_measures(no_gazetteer):
+    found = find_measures("The National Crime Agency and the Border Police Unit met.", no_gazetteer)
+    assert [m.name for m in found] == ["National Crime Agency"]
+
+
+def test_gazetteer_wins_over_generic_and_prefers_the_longest_alias(reference):
+    act = find_measures("Ministers praised the Modern Slavery Act 2015.", reference)
+    assert [m.name for m in act] == ["Modern Slavery Act 2015"] and act[0].measure_id
+    text = "Under section 54 of the Modern Slavery Act 2015 firms report."
+    section = find_measures(text, reference)
+    assert [m.name for m in section] == ["Transparency in supply chains statements"]
+
+
+def test_back_reference_links_to_the_last_named_measure(reference):
+    text = "We have an Organised Immigration Crime Taskforce. The Taskforce is active abroad."
+    found = find_measures(text, reference)
+    assert [m.name for m in found] == ["Organised Immigration Crime Taskforce"] * 2
+    assert found[1].text == "The Taskforce"
+
+
+def test_people_resolve_by_date_and_unknown_people_are_kept(reference):
+    text = "The Home Secretary met Dr Jane Example and Mr Green."
+    people = find_people(text, reference, date(2011, 3, 22))
+    assert [(p.text, p.person, p.post) for p in people] == [
+        ("The Home Secretary", "Theresa May", "Home Secretary"),
+        ("Dr Jane Example", "", ""),
+        ("Mr Green", "Damian Green", "Minister of State for Immigration"),
+    ]
+    assert people[1].role == "unknown"
+
+
+def test_the_home_secretary_means_the_holder_on_the_date(reference):
+    before = find_people("The Home Secretary spoke.", reference, date(2004, 3, 9))[0]
+    after = find_people("The Home Secretary spoke.", reference, date(2011, 3, 22))[0]
+    assert before.person != after.person == "Theresa May"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        (
+            "Officers made over 400 arrests and found 946 potential victims.",
+            ["over 400 arrests", "946 potential victims"],
+        ),
+        ("The fund is worth £10 million this year.", ["£10 million"]),
+        (
+            "It prevented more than 23,000 crossing attempts.",
+            ["more than 23,000 crossing attempts"],
+        ),
+        ("Staff work 24/7 on a 24-hour line [158227].", []),
+    ],
+)
+def test_figures(sentence, figures):
+    assert [f.value for f in find_figures(sentence, [])] == figures
+
+
+def test_figures_skip_date_spans():
+    text = "In 2011 946 victims were referred."
+    assert [f.value for f in find_figures(text, [(0, 7)])] == ["946 victims"]
+
+
+def test_organisations_by_shape():
+    text = "The Department for Education and the Foreign and Commonwealth Office briefed the Crown Prosecution Service."
+    assert [o.value for o in find_organisations(text)] == [
+        "Department for Education",
+        "Foreign and Commonwealth Office",
+        "Crown Prosecution Service",
+    ]
