@@ -1,10 +1,11 @@
 """The build: every file in the raw folder in, the processed tables out.
 
 This is the only place (with `load.read_file`) that touches the file system.
-Outputs are written to a staging folder inside the output folder, checked
-against the schema, and only then moved into place one file at a time with
-`os.replace` (atomic on one file system), `build.json` last. A build that
-fails part-way leaves the previous tables as they were.
+Outputs are checked against the schema, written to a new folder under
+`.builds/` in the output folder, and only then published by switching one
+link (`.current`) with an atomic rename; each output name (`events.parquet`,
+...) is a link through `.current`. A build that fails part-way, or is killed,
+leaves the previous tables as they were and readable.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
 OUT_DIR = ROOT / "data" / "processed"
 CACHE_FILE = Path(".cache") / "results.pkl"
+BUILDS = ".builds"  # one folder per build; the current one is where `.current` points
+CURRENT = ".current"
 OUTPUT_FILES = (
     "events.parquet",
     "events.csv",
@@ -243,6 +246,16 @@ def console_progress(total: int) -> tuple[Progress, Callable[[], None]]:
 # --- writing ----------------------------------------------------------------
 
 
+def _no_events_reason(result: DocResult) -> str:
+    """Why a document that was read gave no events, and what would fix it."""
+    if result.document["doc_date_basis"] == "unknown":
+        return (
+            "kept in documents.csv but gave no events: it has no date of its own and names no "
+            "measure whose date is known; add its date (e.g. a 'Published 1 May 2015' line)"
+        )
+    return "kept in documents.csv but gave no events: no sentence has a date, a named measure or a policy action"
+
+
 def _frames(results: list[DocResult], rejected: list[Rejection]) -> dict[str, pd.DataFrame]:
     """The output tables, checked against the schema and sorted for byte-identical output."""
     events = pd.DataFrame(
@@ -286,11 +299,36 @@ def _write_tables(frames: dict[str, pd.DataFrame], staging: Path) -> None:
     frames["rejected"].to_csv(staging / "rejected.csv", index=False)
 
 
+def _link(out_dir: Path, name: str, target: Path) -> None:
+    """Point `out_dir/name` at `target` (relative), replacing what was there in one step."""
+    link = out_dir / name
+    if link.is_symlink() and Path(os.readlink(link)) == target:
+        return
+    temporary = out_dir / f".{name}.link"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(target)
+    os.replace(temporary, link)
+
+
 def _publish(staging: Path, out_dir: Path, manifest: dict) -> None:
-    """Move the staged files into `out_dir` one by one, build.json last."""
+    """Make `staging` the current build in one atomic step.
+
+    Every output name in `out_dir` is a link through `.current` to the build's
+    folder in `.builds/`; switching `.current` with one rename switches every
+    table at once, so a reader sees the old set or the new set, never a mix.
+    """
     (staging / "build.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    _link(out_dir, CURRENT, staging.relative_to(out_dir))
     for name in (*OUTPUT_FILES, "build.json"):
-        os.replace(staging / name, out_dir / name)
+        _link(out_dir, name, Path(CURRENT) / name)
+
+
+def _remove_old_builds(out_dir: Path) -> None:
+    """Delete build folders that `.current` does not point to (old or abandoned builds)."""
+    current = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_symlink() else None
+    for folder in (out_dir / BUILDS).glob("*"):
+        if folder.resolve() != current:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def build(
@@ -340,12 +378,14 @@ def build(
         result = cache[keys[item.source_path]]
         if isinstance(result, Rejection):
             rejected.append(result)
-        elif result.document["content_sha256"] in seen:
-            first = seen[result.document["content_sha256"]]
+        elif result.text_sha256 in seen:
+            first = seen[result.text_sha256]
             rejected.append(Rejection(item.source_path, f"same text as {first}: not counted twice"))
         else:
-            seen[result.document["content_sha256"]] = item.source_path
+            seen[result.text_sha256] = item.source_path
             results.append(result)
+            if not result.events:
+                rejected.append(Rejection(item.source_path, _no_events_reason(result)))
     frames = _frames(results, rejected)
     report = BuildReport(len(results), len(frames["events"]), len(rejected), n_extracted=len(todo))
     report.warnings = [
@@ -354,10 +394,11 @@ def build(
         for w in r.document["warnings"].split("; ")
         if w
     ]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for leftover in out_dir.glob(".staging-*"):  # from a build that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    (out_dir / BUILDS).mkdir(parents=True, exist_ok=True)
+    _remove_old_builds(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix="build-", dir=out_dir / BUILDS))
+    staging.chmod(0o755)
+    published = False
     try:
         _write_tables(frames, staging)
         report.seconds = time.perf_counter() - started
@@ -374,7 +415,10 @@ def build(
             "warnings": report.warnings,
         }
         _publish(staging, out_dir, manifest)
+        published = True
         _save_cache(out_dir, cache)
+        _remove_old_builds(out_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not published:
+            shutil.rmtree(staging, ignore_errors=True)
     return report

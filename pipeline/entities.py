@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.patterns import names_pattern
 from pipeline.reference import Reference
+from pipeline.spans import Spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +101,10 @@ def find_organisations(text: str) -> list[Mention]:
 
 def find_figures(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
     """Quantities with what they count; spans in `exclude` (dates) are skipped."""
-    blocked = [*exclude, *(m.span() for m in _BRACKETED_NUMBER.finditer(text))]
+    blocked = Spans([*exclude, *(m.span() for m in _BRACKETED_NUMBER.finditer(text))])
     found = []
     for match in FIGURE.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in blocked):
+        if blocked.overlaps(*match.span()):
             continue
         figure = match.group(0).strip()
         if not match.group("what") and not re.search(r"£|%|million|billion|\bm\b|bn", figure):

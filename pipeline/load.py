@@ -237,7 +237,7 @@ def clean(raw: bytes, suffix: str) -> LoadedText:
         reason = (
             "no text left after removing page furniture"
             if furniture_removed or removed
-            else "empty file (no text)"
+            else "empty file (no text, only white space): put the document's text in it, or remove it"
         )
         raise RejectedFile(reason)
     return LoadedText(text, tuple(removed + furniture_removed), encoding, tuple(warnings))
@@ -253,9 +253,9 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, st
     size = path.stat().st_size
     if size > max_bytes:
         raise RejectedFile(
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit; "
+            f"file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.1f} MB limit; "
             "split it, or raise the limit with --max-bytes"
         )
     if size == 0:
-        raise RejectedFile("empty file (0 bytes)")
+        raise RejectedFile("empty file (0 bytes): put the document's text in it, or remove it")
     return path.read_bytes(), suffix

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pipeline.patterns import names_pattern
 from pipeline.reference import Reference
+from pipeline.spans import Spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,25 +225,32 @@ _BACK_REFERENCE = re.compile(
 )
 
 
+_BACK_HEADS = ("directive", "convention", "strategy", "taskforce", "task force", "centre", "agency",
+               "mechanism", "commissioner", "action plan", "bill", "act", "cell", "group")  # fmt: skip
+
+
 def _back_references(text: str, found: list[MeasureMention]) -> list[MeasureMention]:
     """ "The Directive", "the Taskforce": the last measure named before, with that head word."""
-    out = []
+    taken = Spans((m.start, m.end) for m in found)
+    last: dict[str, MeasureMention] = {}
+    out, i = [], 0
     for match in _BACK_REFERENCE.finditer(text):
-        if any(m.start <= match.start(1) < m.end for m in found):
-            continue
+        while i < len(found) and found[i].end <= match.start():
+            lowered = found[i].name.lower()
+            last.update({head: found[i] for head in _BACK_HEADS if head in lowered})
+            i += 1
         head = match.group(1).lower()
-        earlier = [m for m in found if m.end <= match.start() and head in m.name.lower()]
-        if earlier:
-            last = earlier[-1]
+        if head in last and not taken.overlaps(match.start(1), match.end(1)):
+            m = last[head]
             out.append(
                 MeasureMention(
                     match.start(),
                     match.end(),
                     match.group(0),
-                    last.measure_id,
-                    last.name,
-                    last.kind,
-                    last.theme,
+                    m.measure_id,
+                    m.name,
+                    m.kind,
+                    m.theme,
                 )
             )
     return out
@@ -252,10 +260,12 @@ def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
     """Every measure named in `text`: gazetteer matches, then generic ones that do not overlap."""
     gaz = _gazetteer(reference)
     found: list[MeasureMention] = []
+    taken = Spans()
     for pattern in (gaz.phrases, gaz.acronyms):
         for match in pattern.finditer(text):
-            if any(m.start < match.end() and match.start() < m.end for m in found):
+            if taken.overlaps(*match.span()):
                 continue
+            taken.add(*match.span())
             measure_id = gaz.by_alias[" ".join(match.group(0).split()).casefold()]
             name, kind, theme = gaz.rows[measure_id]
             found.append(
@@ -264,7 +274,8 @@ def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
                 )
             )
     for mention in _generic(text):
-        if not any(m.start < mention.end and mention.start < m.end for m in found):
+        if not taken.overlaps(mention.start, mention.end):
+            taken.add(mention.start, mention.end)
             found.append(mention)
     found.sort(key=lambda m: m.start)
     return sorted(found + _back_references(text, found), key=lambda m: m.start)

@@ -16,6 +16,7 @@ from datetime import date
 
 from pipeline.patterns import names_pattern
 from pipeline.reference import Reference
+from pipeline.spans import Spans
 
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Baroness|Lady|Rt Hon)\.?"
 _CAP = r"[A-Z][a-z'’-]+(?:-[A-Z][a-z]+)?"
@@ -86,12 +87,12 @@ def resolve_person(reference: Reference, name: str, on: date | None) -> tuple[st
 def find_people(text: str, reference: Reference, on: date | None) -> list[PersonMention]:
     """Every person named in `text`, resolved against the reference tables on `on`."""
     found: list[PersonMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for match in _index(reference).pattern.finditer(text):
         found.append(_mention(reference, match, on))
-        taken.append(match.span())
+        taken.add(*match.span())
     for match in GENERIC_NAME.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        if taken.overlaps(*match.span()):
             continue
         found.append(_mention(reference, match, on))
     return sorted(found, key=lambda m: m.start)

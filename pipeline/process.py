@@ -22,7 +22,8 @@ from pipeline.events import DocContext, SentenceFacts, sentence_events
 from pipeline.measures import MeasureMention, find_measures
 from pipeline.people import PersonMention, find_people, resolve_person
 from pipeline.reference import Reference
-from pipeline.sentences import Sentence, split_sentences
+from pipeline.sentences import split_sentences
+from pipeline.spans import Spans, within
 
 
 @dataclass
@@ -32,6 +33,7 @@ class DocResult:
     document: dict
     events: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
+    text_sha256: str = ""  # of the cleaned text: the same text in two files is one document
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,6 @@ class Rejection:
 
     source_path: str
     reason: str
-
-
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """True when [start, end) overlaps any span."""
-    return any(s < end and start < e for s, e in spans)
-
-
-def _within(items: list, sentence: Sentence) -> list:
-    """The items whose span lies inside `sentence`."""
-    return [x for x in items if sentence.start <= x.start and x.end <= sentence.end]
 
 
 def _heading_spans(text: str) -> list[tuple[int, int]]:
@@ -89,7 +81,7 @@ def _day_dated_measures(reference: Reference) -> dict[str, tuple[date, str, str]
 def _lead(
     meta: DocumentMeta,
     people: list[PersonMention],
-    skip: list[tuple[int, int]],
+    skip: Spans,
     reference: Reference,
     on: date | None,
 ) -> PersonMention | None:
@@ -98,7 +90,7 @@ def _lead(
         person, post, party = resolve_person(reference, meta.speaker, on)
         role = "minister" if post else ("unknown" if not person else "member")
         return PersonMention(0, 0, meta.speaker, person, post, party, role)
-    body = [p for p in people if p.role == "minister" and not _inside(p.start, p.end, skip)]
+    body = [p for p in people if p.role == "minister" and not skip.overlaps(p.start, p.end)]
     return body[0] if body else None
 
 
@@ -220,12 +212,9 @@ def process_text(
     dates = extract_dates(text, on)
     people = find_people(text, reference, on)
     asker = _asker(meta, text, reference, on)
-    people = [
-        p
-        for p in people
-        if asker is None or not _inside(p.start, p.end, [(asker.start, asker.end)])
-    ]
-    skip = meta.skip_spans + _heading_spans(text)
+    if asker is not None:
+        people = [p for p in people if not (p.start < asker.end and asker.start < p.end)]
+    skip = Spans(meta.skip_spans + _heading_spans(text))
     lead = _lead(meta, people, skip, reference, on)
     government = reference.government_label_at(on) if on else ""
     warnings += _government_warning(meta, on)
@@ -235,16 +224,18 @@ def process_text(
     )
 
     all_figures = find_figures(text, [(d.start, d.end) for d in dates])
+    kinds = [dates, people, measures, countries, orgs, all_figures]
+    starts = [[item.start for item in items] for items in kinds]
     events: list[dict] = []
     undated = 0
     for sentence in split_sentences(text):
-        if _inside(sentence.start, sentence.end, skip):
+        if skip.overlaps(sentence.start, sentence.end):
             continue
-        parts = [_within(items, sentence) for items in (dates, people, measures, countries, orgs)]
-        figures = joined(
-            [f for f in all_figures if sentence.start <= f.start and f.end <= sentence.end]
-        )
-        facts = SentenceFacts(sentence, *parts, figures=figures)
+        *parts, figures = [
+            within(items, first, sentence.start, sentence.end)
+            for items, first in zip(kinds, starts, strict=True)
+        ]
+        facts = SentenceFacts(sentence, *parts, figures=joined(figures))
         rows, missed = sentence_events(ctx, facts, reference)
         events.extend(rows)
         undated += missed
@@ -273,7 +264,8 @@ def process_text(
         "furniture": "\n".join(loaded.furniture),
     }
     mentions = _mention_rows(doc_id, dates, people, measures, countries, orgs, all_figures, asker)
-    return DocResult(document, events, mentions)
+    text_sha256 = hashlib.sha256(text.encode()).hexdigest()
+    return DocResult(document, events, mentions, text_sha256)
 
 
 def process_file(
