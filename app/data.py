@@ -1,0 +1,252 @@
+"""Loading the processed tables and the reference tables, once per content hash.
+
+The processed folder comes from TIMELINE_DATA_DIR (default data/processed/), the reference
+folder from TIMELINE_REFERENCE_DIR (default data/reference/). `fingerprint` hashes the files'
+bytes but remembers the hash per (path, size, mtime) so that a rerun costs a few `stat` calls;
+`load_bundle` is wrapped in `st.cache_data` by the entry point, keyed on that hash.
+
+Reference data: `pipeline.reference.load_reference` is the agreed interface; while its body
+is not written (NotImplementedError) the CSVs are read here directly (`_read_reference_csvs`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSED_FILES = ("events.parquet", "documents.parquet", "mentions.parquet")
+OPTIONAL_FILES = ("rejected.csv", "build.json")
+REFERENCE_FILES = ("governments.csv", "ministers.csv", "measures.csv", "milestones.csv")
+
+_HASH_MEMO: dict[tuple[str, int, int], str] = {}
+
+
+class DataMissingError(RuntimeError):
+    """The processed folder is missing or unreadable; the message says what to do."""
+
+
+@dataclass
+class Bundle:
+    """Everything the views read: processed tables, build info and reference tables."""
+
+    events: pd.DataFrame
+    documents: pd.DataFrame
+    mentions: pd.DataFrame
+    rejected: pd.DataFrame
+    build: dict
+    governments: pd.DataFrame
+    ministers: pd.DataFrame
+    milestones: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def data_dir() -> Path:
+    """The processed folder the app reads."""
+    return Path(os.environ.get("TIMELINE_DATA_DIR") or ROOT / "data" / "processed")
+
+
+def reference_dir() -> Path:
+    """The reference folder the app reads."""
+    return Path(os.environ.get("TIMELINE_REFERENCE_DIR") or ROOT / "data" / "reference")
+
+
+def _file_hash(path: Path) -> str:
+    """sha256 of a file's bytes, memoised on (path, size, mtime)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _HASH_MEMO:
+        _HASH_MEMO[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _HASH_MEMO[key]
+
+
+def fingerprint(processed: Path, reference: Path) -> str:
+    """One hash over every input file's bytes; raise DataMissingError if a table is missing."""
+    missing = [name for name in PROCESSED_FILES if not (processed / name).is_file()]
+    if missing:
+        raise DataMissingError(
+            f"The processed data is missing in {processed} ({', '.join(missing)}). "
+            "Run `make data` to build it, then reload this page."
+        )
+    digest = hashlib.sha256()
+    names = [processed / n for n in PROCESSED_FILES + OPTIONAL_FILES]
+    names += [reference / n for n in REFERENCE_FILES]
+    for path in names:
+        if path.is_file():
+            digest.update(f"{path.name}:{_file_hash(path)};".encode())
+    return digest.hexdigest()
+
+
+def _derive_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Add the helper columns the filters use (computed once per load)."""
+    events = events.copy()
+    events["year_start"] = events["date_start"].dt.year.astype("int64")
+    events["year_end"] = events["date_end"].dt.year.astype("int64")
+    events["search"] = (events["sentence"].astype("string") + " " + events["doc_title"]).str.lower()
+    return events
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """Read one parquet table, turning any read failure into DataMissingError."""
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow errors subclass these
+        raise DataMissingError(
+            f"Could not read {path.name} in {path.parent}: {exc}. "
+            "Run `make data` to rebuild the processed data."
+        ) from exc
+
+
+def _read_rejected(path: Path) -> pd.DataFrame:
+    """rejected.csv, or an empty frame if the build wrote none."""
+    if not path.is_file():
+        return pd.DataFrame({"source_path": [], "reason": []}, dtype="string")
+    return pd.read_csv(path, dtype="string", keep_default_na=False)
+
+
+def _read_build(path: Path) -> dict:
+    """build.json, or {} if absent or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def load_processed(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read events, documents and mentions from the processed folder."""
+    try:
+        events = _derive_events(_read_table(processed / "events.parquet"))
+    except (KeyError, AttributeError) as exc:
+        raise DataMissingError(
+            f"events.parquet in {processed} does not match the table contract ({exc}). "
+            "Run `make data` to rebuild the processed data."
+        ) from exc
+    documents = _read_table(processed / "documents.parquet")
+    mentions = _read_table(processed / "mentions.parquet")
+    return events, documents, mentions
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A reference CSV as strings, or an empty frame if it is absent."""
+    if not path.is_file():
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype="string", keep_default_na=False)
+
+
+def _read_reference_csvs(reference: Path) -> dict[str, pd.DataFrame]:
+    """The reference CSVs, read directly (adapter until pipeline.reference works)."""
+    return {n.removesuffix(".csv"): _read_csv(reference / n) for n in REFERENCE_FILES}
+
+
+def _load_reference_tables(reference: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Reference tables through pipeline.reference, falling back to the CSVs."""
+    from pipeline import reference as ref_module
+
+    try:
+        ref = ref_module.load_reference(reference)
+        tables = {
+            "governments": ref.governments,
+            "ministers": ref.ministers,
+            "measures": ref.measures,
+            "milestones": ref.milestones,
+        }
+        return {k: v.astype("string").fillna("") for k, v in tables.items()}, []
+    except NotImplementedError:
+        return _read_reference_csvs(reference), []
+    except (ref_module.ReferenceDataError, OSError) as exc:
+        tables = _read_reference_csvs(reference)
+        return tables, [
+            f"Reference data has problems ({exc}); bands and milestones may be incomplete."
+        ]
+
+
+def _dates(column: pd.Series) -> pd.Series:
+    """Parse ISO dates or partial dates (YYYY, YYYY-MM) to timestamps; blanks become NaT."""
+    return pd.to_datetime(
+        column.astype("string").str.strip().replace("", None), errors="coerce", format="mixed"
+    )
+
+
+def reference_frames(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, ...]:
+    """Governments, ministers and milestones (measures' own dates included) with parsed dates."""
+    gov = tables.get("governments", pd.DataFrame()).copy()
+    if not gov.empty:
+        gov["start"], gov["end"] = _dates(gov["start"]), _dates(gov["end"])
+    mins = tables.get("ministers", pd.DataFrame()).copy()
+    if not mins.empty:
+        mins["start"], mins["end"] = _dates(mins["start"]), _dates(mins["end"])
+    return gov, mins, milestone_layer(tables)
+
+
+def milestone_layer(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Reference milestones: dated measures plus milestones.csv, one row per dated step."""
+    cols = ["milestone_id", "measure", "date", "date_precision", "date_kind", "label", "source"]
+    measures = tables.get("measures", pd.DataFrame())
+    steps = tables.get("milestones", pd.DataFrame())
+    rows: list[pd.DataFrame] = []
+    names = dict(zip(measures.get("measure_id", []), measures.get("name", []), strict=False))
+    if not steps.empty:
+        rows.append(
+            pd.DataFrame(
+                {
+                    "milestone_id": steps["milestone_id"],
+                    "measure": steps["measure_id"].map(names).fillna(steps["measure_id"]),
+                    "date": steps["date"],
+                    "date_precision": steps["date_precision"],
+                    "date_kind": steps["date_kind"],
+                    "label": steps["label"],
+                    "source": steps["source"],
+                }
+            )
+        )
+    if not measures.empty:
+        dated = measures[measures["date"].astype("string").str.strip() != ""]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "milestone_id": "measure:" + dated["measure_id"],
+                    "measure": dated["name"],
+                    "date": dated["date"],
+                    "date_precision": dated["date_precision"],
+                    "date_kind": dated["date_kind"],
+                    "label": dated["name"] + " " + dated["date_kind"],
+                    "source": dated["source"],
+                }
+            )
+        )
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)
+    out["date"] = _dates(out["date"])
+    # a measure's own date often repeats one of its milestones: keep the milestone's label
+    out = out.drop_duplicates(subset=["measure", "date"], keep="first")
+    return out.dropna(subset=["date"]).sort_values("date").reset_index(drop=True)
+
+
+def load_bundle(processed: str, reference: str, content_hash: str) -> Bundle:
+    """Read every table (the entry point caches this on `content_hash`)."""
+    del content_hash  # the cache key only
+    events, documents, mentions = load_processed(Path(processed))
+    tables, notes = _load_reference_tables(Path(reference))
+    if all(t.empty for t in tables.values()):
+        notes.append(
+            f"No reference tables found in {reference}: government bands, minister "
+            "tenures and reference milestones are not shown."
+        )
+    gov, mins, milestones = reference_frames(tables)
+    return Bundle(
+        events=events,
+        documents=documents,
+        mentions=mentions,
+        rejected=_read_rejected(Path(processed) / "rejected.csv"),
+        build=_read_build(Path(processed) / "build.json"),
+        governments=gov,
+        ministers=mins,
+        milestones=milestones,
+        notes=notes,
+    )

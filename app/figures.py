@@ -1,0 +1,494 @@
+"""Plotly figure builders: pure functions from tables to `go.Figure` (no Streamlit).
+
+Every string that goes into a figure (hover text, axis categories, band labels) is escaped
+with `app.text.hover`, because plotly renders a subset of HTML in them. Event ids travel in
+`customdata` so a selection can be mapped back to the events table whatever the trace.
+
+Drawing mode follows the data size: up to DETAIL_MAX events every event is drawn (day events
+as markers, longer periods as bars over their period); up to WEBGL_MAX events WebGL traces
+draw periods as thin segments with a marker at their midpoint; above that events are counted
+per lane and month and drawn as sized markers, with a note asking to narrow the filters.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from app.text import first_words, hover
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#999999",
+}
+BASIS_COLOURS = {
+    "explicit": OKABE_ITO["blue"],
+    "relative": OKABE_ITO["green"],
+    "document": OKABE_ITO["orange"],
+    "inferred": OKABE_ITO["purple"],
+}
+BASIS_NAMES = {
+    "explicit": "explicit date",
+    "relative": "relative date (resolved)",
+    "document": "document's date",
+    "inferred": "inferred date",
+}
+STATUS_SYMBOLS = {"past": "circle", "ongoing": "triangle-right", "planned": "circle-open"}
+PARTY_COLOURS = {
+    "Conservative": OKABE_ITO["blue"],
+    "Labour": OKABE_ITO["vermillion"],
+    "Liberal Democrat": OKABE_ITO["orange"],
+}
+MILESTONE_LANE = "Reference milestones"
+GOVERNMENT_LANE = "Government"
+DETAIL_MAX = 2_000
+WEBGL_MAX = 20_000
+MAX_LANES = 30
+LANE_COLUMNS = {
+    "theme": "theme",
+    "minister": "minister",
+    "doc_type": "doc_type",
+    "measure": "measure",
+}
+MS_PER_DAY = 86_400_000
+
+
+def draw_mode(n_events: int) -> str:
+    """'detail', 'webgl' or 'aggregate', by the number of events to draw."""
+    if n_events <= DETAIL_MAX:
+        return "detail"
+    return "webgl" if n_events <= WEBGL_MAX else "aggregate"
+
+
+def lane_labels(events: pd.DataFrame, lane: str) -> pd.Series:
+    """Escaped lane label per event; beyond MAX_LANES the rarest lanes share "(other)"."""
+    raw = events[LANE_COLUMNS[lane]].astype("string").fillna("").replace("", "(none)")
+    top = raw.value_counts().index[: MAX_LANES - 1]
+    if raw.nunique() > MAX_LANES:
+        raw = raw.where(raw.isin(top), "(other)")
+    return raw.map(lambda s: hover(s, 45))
+
+
+def hover_texts(events: pd.DataFrame) -> list[str]:
+    """One escaped hover label per event."""
+    out = []
+    for row in events.itertuples(index=False):
+        written = hover(row.date_text) if row.date_text else "<i>no date in the sentence</i>"
+        who = hover(row.minister) if row.minister else "no minister"
+        if row.minister_post:
+            who += f", {hover(row.minister_post)}"
+        lines = [
+            f"<b>{written}</b>",
+            f"value {hover(row.date_value)} · {hover(row.precision)} · "
+            f"basis: {hover(row.date_basis)} · {hover(row.status)}",
+            who,
+            f"measure: {hover(row.measure) if row.measure else '—'}",
+            f"“{hover(first_words(row.sentence, 14))}”",
+        ]
+        out.append("<br>".join(lines))
+    return out
+
+
+def _is_point(events: pd.DataFrame) -> pd.Series:
+    """Events drawn as a marker: day precision (or a zero-length period)."""
+    return (events["precision"].astype("string") == "day") | (
+        events["date_start"] == events["date_end"]
+    )
+
+
+def _midpoints(events: pd.DataFrame) -> pd.Series:
+    """The middle of each event's period."""
+    return events["date_start"] + (events["date_end"] - events["date_start"]) / 2
+
+
+def _marker_trace(
+    events: pd.DataFrame,
+    lanes: pd.Series,
+    basis: str,
+    gl: bool,
+    x: pd.Series | None = None,
+    symbol: str | None = None,
+) -> go.Scatter:
+    """Markers for one basis (day events, or period midpoints in WebGL mode)."""
+    cls = go.Scattergl if gl else go.Scatter
+    symbols = symbol or [STATUS_SYMBOLS.get(str(s), "circle") for s in events["status"]]
+    return cls(
+        x=events["date_start"] if x is None else x,
+        y=lanes,
+        mode="markers",
+        name=BASIS_NAMES[basis],
+        legendgroup=basis,
+        marker={
+            "color": BASIS_COLOURS[basis],
+            "size": 11 if not gl else 7,
+            "symbol": symbols,
+            "line": {"width": 1, "color": "white"},
+        },
+        customdata=events["event_id"].tolist(),
+        text=hover_texts(events),
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def _bar_trace(events: pd.DataFrame, lanes: pd.Series, basis: str, legend: bool) -> go.Bar:
+    """Bars over each event's period, for one basis."""
+    length = (events["date_end"] - events["date_start"]).dt.days + 1
+    return go.Bar(
+        base=events["date_start"].dt.strftime("%Y-%m-%d"),
+        x=length * MS_PER_DAY,
+        y=lanes,
+        orientation="h",
+        width=0.45,
+        name=BASIS_NAMES[basis],
+        legendgroup=basis,
+        showlegend=legend,
+        opacity=0.55,
+        marker={
+            "color": BASIS_COLOURS[basis],
+            "line": {"width": 1.5, "color": BASIS_COLOURS[basis]},
+        },
+        customdata=events["event_id"].tolist(),
+        text=hover_texts(events),
+        hovertemplate="%{text}<extra></extra>",
+        textposition="none",
+    )
+
+
+def _segments_trace(events: pd.DataFrame, lanes: pd.Series, basis: str) -> go.Scattergl:
+    """Thin period segments in one WebGL trace (None separates segments)."""
+    xs: list[object] = []
+    ys: list[object] = []
+    for start, end, lane in zip(events["date_start"], events["date_end"], lanes, strict=True):
+        xs += [start, end, None]
+        ys += [lane, lane, None]
+    return go.Scattergl(
+        x=xs,
+        y=ys,
+        mode="lines",
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=basis,
+        line={"color": BASIS_COLOURS[basis], "width": 3},
+        opacity=0.5,
+    )
+
+
+def event_traces(events: pd.DataFrame, lanes: pd.Series, mode: str) -> list[go.BaseTraceType]:
+    """Traces drawing each event, grouped by date basis."""
+    traces: list[go.BaseTraceType] = []
+    point = _is_point(events)
+    for basis in BASIS_COLOURS:
+        mine = (events["date_basis"].astype("string") == basis).to_numpy()
+        days, periods = events[mine & point], events[mine & ~point]
+        if mode == "detail":
+            if len(periods):
+                traces.append(_bar_trace(periods, lanes[mine & ~point], basis, not len(days)))
+            if len(days):
+                traces.append(_marker_trace(days, lanes[mine & point], basis, gl=False))
+        else:
+            if len(periods):
+                traces.append(_segments_trace(periods, lanes[mine & ~point], basis))
+            chosen = events[mine]
+            if len(chosen):
+                traces.append(
+                    _marker_trace(chosen, lanes[mine], basis, gl=True, x=_midpoints(chosen))
+                )
+    return traces
+
+
+def aggregate_trace(events: pd.DataFrame, lanes: pd.Series) -> go.Scatter:
+    """Events counted per lane and month, drawn as markers sized by the count."""
+    months = events["date_start"].dt.to_period("M").dt.to_timestamp()
+    counts = pd.DataFrame({"month": months, "lane": lanes}).value_counts().reset_index()
+    size = 4 + 22 * (counts["count"] / counts["count"].max()) ** 0.5
+    text = [
+        f"<b>{lane}</b><br>{m:%B %Y}: {c:,} events"
+        for lane, m, c in zip(counts["lane"], counts["month"], counts["count"], strict=True)
+    ]
+    return go.Scatter(
+        x=counts["month"],
+        y=counts["lane"],
+        mode="markers",
+        name="events per month",
+        text=text,
+        hovertemplate="%{text}<extra></extra>",
+        marker={"size": size, "color": OKABE_ITO["blue"], "opacity": 0.6},
+    )
+
+
+def _governments_in(governments: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp) -> pd.DataFrame:
+    """Governments in office between lo and hi, clipped to that period (x0, x1)."""
+    frame = governments.dropna(subset=["start"]).sort_values("start").reset_index(drop=True)
+    frame["end"] = frame["end"].fillna(pd.Timestamp(date.today()))
+    frame["shade"] = [i % 2 for i in range(len(frame))]
+    frame = frame[(frame["end"] >= lo) & (frame["start"] <= hi)].copy()
+    frame["x0"] = frame["start"].clip(lower=lo)
+    frame["x1"] = frame["end"].clip(upper=hi)
+    return frame
+
+
+def band_shapes(periods: pd.DataFrame) -> list[dict]:
+    """Shaded rectangles behind the plot, one per government."""
+    return [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": r.x0,
+            "x1": r.x1,
+            "y0": 0,
+            "y1": 1,
+            "layer": "below",
+            "line": {"width": 0},
+            "fillcolor": "rgba(86,180,233,0.12)" if r.shade else "rgba(0,0,0,0.035)",
+        }
+        for r in periods.itertuples(index=False)
+    ]
+
+
+PARTY_SHORT = {"Labour": "Lab", "Conservative": "Con", "Liberal Democrat": "LD"}
+BAND_LABEL_MAX = 24
+PLOT_PX, CHAR_PX = 700, 6.5  # plot width at 1280 px, and an 11 px character's width
+
+
+def _band_label(row: object) -> str:
+    """A government's short label, "Blair · Lab" or "Cameron · Con–LD" (full label in hover)."""
+    label = str(getattr(row, "label", "") or "")
+    surname = (str(getattr(row, "prime_minister", "") or "").split() or [""])[-1]
+    parties = [p.strip() for p in str(getattr(row, "parties", "") or "").split(";") if p.strip()]
+    short = "–".join(PARTY_SHORT.get(p, p[:3]) for p in parties)
+    if not surname:
+        return hover(label, BAND_LABEL_MAX)
+    return f"{hover(surname)} · {hover(short)}" if short else hover(surname)
+
+
+def _fits(label: str, share: float) -> bool:
+    """Whether `label` fits a bar covering `share` of a plot about PLOT_PX pixels wide."""
+    return len(label) * CHAR_PX <= share * PLOT_PX
+
+
+def government_trace(periods: pd.DataFrame) -> go.Bar:
+    """The governments as bars on their own top lane, labelled where the label fits."""
+    total = max((periods["x1"].max() - periods["x0"].min()).days, 1)
+    shares = ((periods["x1"] - periods["x0"]).dt.days / total).tolist()
+    labels = [_band_label(r) for r in periods.itertuples(index=False)]
+    text = [t if _fits(t, share) else "" for t, share in zip(labels, shares, strict=True)]
+    tips = [
+        f"<b>{hover(r.label)}</b> ({hover(getattr(r, 'prime_minister', ''))})<br>"
+        f"{r.start:%d %b %Y} – {r.end:%d %b %Y}<br>parties: "
+        f"{hover(getattr(r, 'parties', ''))}<br>source: {hover(getattr(r, 'source', ''), 80)}"
+        for r in periods.itertuples(index=False)
+    ]
+    return go.Bar(
+        base=periods["x0"].dt.strftime("%Y-%m-%d"),
+        x=((periods["x1"] - periods["x0"]).dt.days + 1) * MS_PER_DAY,
+        y=[GOVERNMENT_LANE] * len(periods),
+        orientation="h",
+        width=0.8,
+        name="Government",
+        showlegend=False,
+        text=text,
+        textposition="inside",
+        insidetextanchor="middle",
+        constraintext="inside",
+        textfont={"color": "#222", "size": 11},
+        hovertext=tips,
+        hovertemplate="%{hovertext}<extra></extra>",
+        marker={
+            "color": ["#cfe6f7" if s else "#e4e4e4" for s in periods["shade"]],
+            "line": {"width": 1, "color": "white"},
+        },
+        customdata=("gov:" + periods["government_id"].astype("string")).tolist()
+        if "government_id" in periods
+        else None,
+    )
+
+
+def milestone_trace(milestones: pd.DataFrame) -> go.Scatter:
+    """The reference milestones layer: diamonds on their own lane, with sources in hover."""
+    text = [
+        f"<b>{hover(r.label)}</b><br>{r.date:%d %b %Y} ({hover(r.date_precision)}), "
+        f"{hover(r.date_kind)}<br>measure: {hover(r.measure)}<br>source: "
+        f"{hover(r.source, 80)}<br><i>reference table, not from the documents</i>"
+        for r in milestones.itertuples(index=False)
+    ]
+    return go.Scatter(
+        x=milestones["date"],
+        y=[MILESTONE_LANE] * len(milestones),
+        mode="markers",
+        name="Reference milestones (reference table)",
+        marker={"symbol": "diamond", "size": 12, "color": OKABE_ITO["black"]},
+        customdata=("ref:" + milestones["milestone_id"].astype("string")).tolist(),
+        text=text,
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def selected_trace(event: pd.Series, lane: str) -> go.Scatter:
+    """A ring around the selected event."""
+    x = event["date_start"] + (event["date_end"] - event["date_start"]) / 2
+    return go.Scatter(
+        x=[x],
+        y=[lane],
+        mode="markers",
+        name="selected event",
+        marker={
+            "symbol": "circle-open",
+            "size": 24,
+            "color": OKABE_ITO["vermillion"],
+            "line": {"width": 3},
+        },
+        customdata=[event["event_id"]],
+        hoverinfo="skip",
+    )
+
+
+def _x_range(years: tuple[int, int]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The visible period for a year range, padded by a month each side."""
+    return (
+        pd.Timestamp(years[0], 1, 1) - pd.Timedelta(days=31),
+        pd.Timestamp(years[1], 12, 31) + pd.Timedelta(days=31),
+    )
+
+
+def timeline_figure(
+    events: pd.DataFrame,
+    *,
+    lane: str,
+    years: tuple[int, int],
+    governments: pd.DataFrame | None = None,
+    milestones: pd.DataFrame | None = None,
+    show_milestones: bool = True,
+    selected: str = "",
+) -> go.Figure:
+    """The timeline: events in lanes over government bands, optional milestones layer."""
+    mode = draw_mode(len(events))
+    lanes = lane_labels(events, lane)
+    fig = go.Figure()
+    if mode == "aggregate":
+        fig.add_trace(aggregate_trace(events, lanes))
+    else:
+        fig.add_traces(event_traces(events, lanes, mode))
+    lo, hi = _x_range(years)
+    categories = sorted(lanes.unique(), reverse=True)
+    if show_milestones and milestones is not None and len(milestones):
+        shown = milestones[(milestones["date"] >= lo) & (milestones["date"] <= hi)]
+        if len(shown):
+            fig.add_trace(milestone_trace(shown))
+            categories.append(MILESTONE_LANE)
+    if selected and mode != "aggregate":
+        hit = events.index[events["event_id"] == selected]
+        if len(hit):
+            fig.add_trace(selected_trace(events.loc[hit[0]], lanes.loc[hit[0]]))
+    shapes: list[dict] = []
+    if governments is not None and len(governments):
+        periods = _governments_in(governments, lo, hi)
+        if len(periods):
+            shapes = band_shapes(periods)
+            fig.add_trace(government_trace(periods))
+            categories.append(GOVERNMENT_LANE)
+    _layout(fig, categories, (lo, hi), shapes, mode)
+    return fig
+
+
+def _layout(
+    fig: go.Figure,
+    categories: list[str],
+    x_range: tuple[pd.Timestamp, pd.Timestamp],
+    shapes: list[dict],
+    mode: str,
+) -> None:
+    """Axes, bands, legend and size of the timeline."""
+    fig.update_layout(
+        height=max(380, 150 + 36 * len(categories)),
+        shapes=shapes,
+        barmode="overlay",
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0},
+        hoverlabel={"align": "left"},
+        dragmode="zoom",
+        clickmode="event+select",
+        meta={"mode": mode},
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(
+        type="date",
+        range=list(x_range),
+        rangeslider={"visible": True, "thickness": 0.06, "range": list(x_range)},
+        showgrid=True,
+        gridcolor="#e5e5e5",
+    )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=categories,
+        range=[-0.6, len(categories) - 0.4],
+        automargin=True,
+        fixedrange=True,
+    )
+
+
+def ministers_figure(ministers: pd.DataFrame, counts: dict[str, int]) -> go.Figure:
+    """Gantt chart of ministerial tenures, one lane per person with their event count."""
+    fig = go.Figure()
+    today = pd.Timestamp(date.today())
+    frame = ministers.dropna(subset=["start"]).copy()
+    frame["end"] = frame["end"].fillna(today)
+    frame["lane"] = [hover(f"{p} ({counts.get(p, 0)} events)") for p in frame["person"]]
+    for party, rows in frame.groupby("party", sort=True):
+        text = [
+            f"<b>{hover(r.person)}</b><br>{hover(r.post)}, {hover(r.department)}<br>"
+            f"{r.start:%d %b %Y} – {r.end:%d %b %Y}<br>{hover(r.party)}<br>"
+            f"{counts.get(r.person, 0)} events linked"
+            for r in rows.itertuples(index=False)
+        ]
+        fig.add_trace(
+            go.Bar(
+                base=rows["start"].dt.strftime("%Y-%m-%d"),
+                x=(rows["end"] - rows["start"]).dt.days.clip(lower=1) * MS_PER_DAY,
+                y=rows["lane"],
+                orientation="h",
+                name=hover(party or "no party"),
+                marker={"color": PARTY_COLOURS.get(str(party), OKABE_ITO["grey"])},
+                customdata=rows["person"].tolist(),
+                text=text,
+                textposition="none",
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    order = (frame.sort_values("start").drop_duplicates("person")["lane"].tolist())[::-1]
+    fig.update_layout(
+        height=max(300, 120 + 30 * len(order)),
+        barmode="overlay",
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        plot_bgcolor="white",
+        legend={
+            "orientation": "h",
+            "y": 0.99,
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+        },
+        clickmode="event+select",
+    )
+    fig.update_xaxes(type="date", showgrid=True, gridcolor="#e5e5e5", side="top")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order, automargin=True)
+    return fig
+
+
+def counts_by(events: pd.DataFrame, column: str, vocabulary: tuple[str, ...]) -> pd.DataFrame:
+    """Event counts for each value of a vocabulary (zeros included), in vocabulary order."""
+    counts = events[column].astype("string").value_counts()
+    return pd.DataFrame(
+        {column: list(vocabulary), "events": [int(counts.get(v, 0)) for v in vocabulary]}
+    )

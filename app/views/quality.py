@@ -1,0 +1,69 @@
+"""The Data quality view: how dates were found, what is undated, unknown or rejected."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.context import Context
+from app.figures import counts_by
+from pipeline import schema
+
+
+def unknown_people(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Person mentions the reference table could not resolve, with their document."""
+    people = mentions[(mentions["kind"] == "person") & (mentions["value"] == "")]
+    titles = documents.set_index("doc_id")["title"]
+    out = people[["text", "doc_id"]].copy()
+    out["document"] = out["doc_id"].map(titles)
+    return out.rename(columns={"text": "name as written"}).reset_index(drop=True)
+
+
+def doubtful_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents whose own date is inferred or unknown."""
+    doubtful = documents[documents["doc_date_basis"].astype("string") != "explicit"]
+    return doubtful[["doc_id", "title", "doc_date_basis", "doc_date", "source_path"]].reset_index(
+        drop=True
+    )
+
+
+def warnings_table(build: dict, documents: pd.DataFrame) -> pd.DataFrame:
+    """Build warnings and per-document warnings in one table."""
+    rows = [("build", str(w)) for w in build.get("warnings", []) or []]
+    if "warnings" in documents:
+        flagged = documents[documents["warnings"].astype("string").fillna("") != ""]
+        rows += list(
+            zip(flagged["source_path"].astype(str), flagged["warnings"].astype(str), strict=True)
+        )
+    return pd.DataFrame(rows, columns=["where", "warning"])
+
+
+def render(ctx: Context) -> None:
+    """Counts by basis and precision, then the lists a careful reader should check."""
+    events, bundle = ctx.shown, ctx.bundle
+    st.caption(
+        f"Counts over the {len(events):,} events that pass the current filters; the "
+        "lists below cover the whole corpus."
+    )
+    left, right = st.columns(2)
+    for col, column, vocab, title in (
+        (left, "date_basis", schema.DATE_BASES, "By date basis"),
+        (right, "precision", schema.PRECISIONS, "By precision"),
+    ):
+        col.markdown(f"**{title}**")
+        counts = counts_by(events, column, vocab)
+        col.bar_chart(counts, x=column, y="events", horizontal=True, height=240, sort=False)
+        col.dataframe(counts, hide_index=True)
+    sections = [
+        ("Undated and inferred documents", doubtful_documents(bundle.documents)),
+        (
+            "Unknown people (named but not in the reference tables)",
+            unknown_people(bundle.mentions, bundle.documents),
+        ),
+        ("Rejected files", bundle.rejected),
+        ("Build warnings", warnings_table(bundle.build, bundle.documents)),
+    ]
+    for title, frame in sections:
+        st.markdown(f"**{title}:** {len(frame)}")
+        if len(frame):
+            st.dataframe(frame, hide_index=True)

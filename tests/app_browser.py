@@ -1,0 +1,166 @@
+"""Browser-test helpers: a `streamlit run` server on a free port and Debian's Chromium.
+
+Every browser test reuses these. Playwright never downloads a browser here: it drives
+/usr/bin/chromium (or TIMELINE_CHROMIUM). Without Chromium the tests skip, unless
+TIMELINE_REQUIRE_BROWSER=1 is set (CI), when they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    """The Chromium executable, or skip/fail the test when there is none."""
+    path = os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if Path(path).is_file():
+        return path
+    message = f"Chromium not found at {path}"
+    if os.environ.get("TIMELINE_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " and TIMELINE_REQUIRE_BROWSER=1")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Poll the health endpoint until it answers ok, or fail with the server's output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"streamlit exited early:\n{proc.stdout.read() if proc.stdout else ''}"
+            )
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy within {timeout} s")
+
+
+@contextmanager
+def streamlit_server(processed: Path, reference: Path) -> Iterator[str]:
+    """Run `streamlit run dashboard.py` on the given folders; yield its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TIMELINE_DATA_DIR": str(processed),
+        "TIMELINE_REFERENCE_DIR": str(reference),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium browser driven by Playwright."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-script-state');
+    return (state === null || state === 'notRunning')
+        && !document.querySelector('[data-testid="stStatusWidget"]')
+        && !document.querySelector('[data-testid="stSkeleton"], .stSkeleton')
+        && !document.querySelector('[data-stale="true"]');
+}"""
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:  # noqa: ANN001
+    """Wait until the script run finished and the page shows the header line."""
+    page.wait_for_selector("text=/events? from/", timeout=timeout)
+    page.wait_for_function(IDLE, timeout=timeout)
+    page.wait_for_timeout(300)
+    page.wait_for_function(IDLE, timeout=timeout)
+
+
+def plotted_event_ids(page) -> list[str]:  # noqa: ANN001
+    """The event ids drawn by the timeline (read from the plotly graph div's data)."""
+    return page.evaluate("""() => {
+        const div = document.querySelector('.js-plotly-plot');
+        if (!div || !div.data) return null;
+        const ids = [];
+        for (const t of div.data) {
+            if (!t.customdata || t.name === 'selected event') continue;
+            for (const c of t.customdata) {
+                const v = Array.isArray(c) ? c[0] : c;
+                if (typeof v === 'string' && !/^(ref|gov):/.test(v)) ids.push(v);
+            }
+        }
+        return ids;
+    }""")
+
+
+def screenshot(page, name: str) -> Path:  # noqa: ANN001
+    """Save a full-page screenshot under tests/artifacts/ and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

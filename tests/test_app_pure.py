@@ -1,0 +1,258 @@
+"""Pure functions of the app: filters, URL parsing, figure builders and escaping."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from app_fixtures import write_small
+
+from app import data, figures, filters, state
+from app.text import hover, md
+from app.views import detail, sources
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> data.Bundle:
+    """The small synthetic bundle, loaded without Streamlit."""
+    processed, reference = write_small(tmp_path_factory.mktemp("small"))
+    return data.load_bundle(str(processed), str(reference), "test")
+
+
+def _figure(bundle: data.Bundle, events: pd.DataFrame | None = None, **kwargs):
+    """The timeline figure of the bundle's events with common defaults."""
+    args = {
+        "lane": "theme",
+        "years": (2004, 2022),
+        "governments": bundle.governments,
+        "milestones": bundle.milestones,
+    } | kwargs
+    return figures.timeline_figure(bundle.events if events is None else events, **args)
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def test_options_and_default_years_are_clipped_to_data(bundle: data.Bundle) -> None:
+    options = filters.options_for(bundle.events)
+    assert options.year_bounds == (2008, 2019)
+    assert filters.default_years(options) == (2008, 2019)
+    assert filters.default_years(filters.Options(year_bounds=(1990, 2030))) == (2004, 2022)
+    assert "(none)" in options.values["measure"]
+
+
+def test_filters_combine(bundle: data.Bundle) -> None:
+    chosen = filters.Filters(
+        years=(2014, 2014), minister=("Theresa May",), basis=("relative", "explicit")
+    )
+    assert filters.apply(bundle.events, chosen)["event_id"].tolist() == ["e03", "e04"]
+
+
+def test_none_label_matches_blank_values(bundle: data.Bundle) -> None:
+    chosen = filters.Filters(years=(2004, 2022), measure=(filters.NONE_LABEL,))
+    assert set(filters.apply(bundle.events, chosen)["event_id"]) == {"e06", "e07", "e10", "e11"}
+
+
+def test_text_search_is_literal_and_case_blind(bundle: data.Bundle) -> None:
+    chosen = filters.Filters(years=(2004, 2022), text="ALERT(1)")
+    assert filters.apply(bundle.events, chosen)["event_id"].tolist() == ["e10"]
+    assert filters.apply(bundle.events, filters.Filters(text=".*")).empty
+
+
+def test_describe_lists_only_changed_filters() -> None:
+    base = filters.Filters(years=(2008, 2019))
+    assert filters.describe(base, base) == []
+    changed = filters.Filters(years=(2010, 2012), theme=("legislation",), text=" x ")
+    assert filters.describe(changed, base) == [
+        "years 2010–2012",
+        "theme: legislation",
+        'quote contains "x"',
+    ]
+
+
+# --- URL state --------------------------------------------------------------------------------
+
+
+def _known(bundle: data.Bundle) -> state.Known:
+    """Known values for URL parsing."""
+    return state.Known(
+        filters.options_for(bundle.events),
+        frozenset(bundle.events["event_id"]),
+        frozenset(bundle.documents["doc_id"]),
+    )
+
+
+def test_parse_and_encode_round_trip(bundle: data.Bundle) -> None:
+    known = _known(bundle)
+    query = {
+        "view": ["sources"],
+        "year": ["2010-2012"],
+        "theme": ["legislation"],
+        "doc": ["d1"],
+        "milestones": ["0"],
+    }
+    values, notices = state.parse(query, known)
+    assert notices == []
+    merged = {**state.defaults(known.options), **values}
+    encoded = state.encode(merged, state.defaults(known.options))
+    assert encoded == {
+        "view": "sources",
+        "year": "2010-2012",
+        "theme": ["legislation"],
+        "milestones": "0",
+        "doc": "d1",
+    }
+
+
+@pytest.mark.parametrize(
+    "raw", [["abc"], ["2010"], ["2010", "2011", "2012"], ["1900-1901"], ["2010-abc"], [""]]
+)
+def test_malformed_years_are_reported(bundle: data.Bundle, raw: list[str]) -> None:
+    values, notices = state.parse({"year": raw}, _known(bundle))
+    assert "f_years" not in values
+    assert len(notices) == 1
+
+
+def test_years_are_clipped_and_ordered(bundle: data.Bundle) -> None:
+    values, notices = state.parse({"year": ["2022-2000"]}, _known(bundle))
+    assert values["f_years"] == (2008, 2019) and notices == []
+
+
+def test_long_values_are_shortened_in_notices(bundle: data.Bundle) -> None:
+    _, notices = state.parse({"view": ["x" * 500]}, _known(bundle))
+    assert len(notices[0]) < 120
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def test_day_events_are_markers_and_periods_are_bars(bundle: data.Bundle) -> None:
+    fig = _figure(bundle, show_milestones=False)
+    markers = {i for t in fig.data if t.type == "scatter" for i in t.customdata}
+    bars = {i for t in fig.data if t.type == "bar" and t.name != "Government" for i in t.customdata}
+    day = set(bundle.events.loc[bundle.events["precision"] == "day", "event_id"])
+    assert markers == day
+    assert bars == set(bundle.events["event_id"]) - day
+    assert {"month", "season", "quarter", "year", "decade", "span"} == set(
+        bundle.events.loc[bundle.events["event_id"].isin(bars), "precision"].astype(str)
+    )
+
+
+def test_bar_length_is_the_period(bundle: data.Bundle) -> None:
+    fig = _figure(bundle, show_milestones=False)
+    for trace in (t for t in fig.data if t.type == "bar" and t.name != "Government"):
+        for base, length, event_id in zip(trace.base, trace.x, trace.customdata, strict=True):
+            row = bundle.events.set_index("event_id").loc[event_id]
+            assert base == f"{row['date_start']:%Y-%m-%d}"
+            assert length == ((row["date_end"] - row["date_start"]).days + 1) * 86_400_000
+
+
+def test_one_band_per_government_in_range(bundle: data.Bundle) -> None:
+    fig = _figure(bundle, years=(2004, 2022))
+    # Blair .. Sunak overlap Dec 2003 .. Jan 2023; Starmer does not
+    assert len(fig.layout.shapes) == 8
+    assert all(s.layer == "below" for s in fig.layout.shapes)
+    lane = next(t for t in fig.data if t.name == "Government")
+    assert list(lane.text)[:3] == ["Blair · Lab", "Brown · Lab", "Cameron · Con–LD"]
+    assert "Conservative–Liberal Democrat coalition" in lane.hovertext[2]
+    assert list(lane.customdata)[0] == "gov:blair"
+    assert "Truss" not in " ".join(lane.text)  # seven weeks: no room for a label
+    assert fig.layout.yaxis.categoryarray[-1] == figures.GOVERNMENT_LANE
+
+
+def test_bands_clip_to_the_visible_years(bundle: data.Bundle) -> None:
+    fig = _figure(bundle, years=(2022, 2022))
+    lane = next(t for t in fig.data if t.name == "Government")
+    assert list(lane.text) == ["Johnson · Con", "Truss · Con", "Sunak · Con"]
+    assert "Truss" in lane.hovertext[1]
+    assert min(s.x0 for s in fig.layout.shapes) == pd.Timestamp("2021-12-01")
+
+
+def test_milestone_layer_toggles(bundle: data.Bundle) -> None:
+    shown = _figure(bundle, show_milestones=True)
+    hidden = _figure(bundle, show_milestones=False)
+    names = [t.name for t in shown.data]
+    assert "Reference milestones (reference table)" in names
+    assert "Reference milestones (reference table)" not in [t.name for t in hidden.data]
+    layer = next(t for t in shown.data if t.name.startswith("Reference"))
+    assert all(c.startswith("ref:") for c in layer.customdata)
+    assert figures.MILESTONE_LANE in shown.layout.yaxis.categoryarray
+    assert "SYNTHETIC TEST" in layer.text[0]
+    assert "&lt;b&gt;" in " ".join(layer.text)  # the planted <b> in a milestone label
+
+
+def test_hover_escapes_document_text(bundle: data.Bundle) -> None:
+    fig = _figure(bundle)
+    payload = json.dumps([list(t.text or []) for t in fig.data])
+    assert "&lt;script&gt;" in payload
+    assert "<script" not in payload and "<img" not in payload
+    assert "customdata" in fig.to_plotly_json()["data"][0]
+
+
+def test_lane_labels_are_escaped() -> None:
+    events = pd.DataFrame({"theme": ["<b>x</b>", ""]})
+    assert figures.lane_labels(events, "theme").tolist() == ["&lt;b&gt;x&lt;/b&gt;", "(none)"]
+
+
+def test_selected_event_gets_a_ring(bundle: data.Bundle) -> None:
+    fig = _figure(bundle, selected="e05")
+    ring = [t for t in fig.data if t.name == "selected event"]
+    assert len(ring) == 1 and list(ring[0].customdata) == ["e05"]
+
+
+def test_draw_mode_follows_size() -> None:
+    assert figures.draw_mode(3) == "detail"
+    assert figures.draw_mode(figures.DETAIL_MAX + 1) == "webgl"
+    assert figures.draw_mode(100_000) == "aggregate"
+
+
+def test_webgl_mode_uses_scattergl(bundle: data.Bundle) -> None:
+    many = pd.concat([bundle.events] * 200, ignore_index=True)
+    many["event_id"] = [f"x{i}" for i in range(len(many))]
+    fig = _figure(bundle, events=many, show_milestones=False)
+    events = [t for t in fig.data if t.name != "Government"]
+    assert {t.type for t in events} == {"scattergl"}
+    assert sum(len(t.customdata) for t in events if t.customdata is not None) == len(many)
+
+
+def test_ministers_gantt_counts_events(bundle: data.Bundle) -> None:
+    fig = figures.ministers_figure(bundle.ministers, {"Theresa May": 5})
+    lanes = {y for t in fig.data for y in t.y}
+    assert "Theresa May (5 events)" in lanes
+    assert "Vernon Coaker (0 events)" in lanes
+
+
+# --- escaping in text views -------------------------------------------------------------------
+
+
+def test_markdown_escape_neutralises_links_and_html() -> None:
+    out = md("[click](javascript:alert(1)) <img src=x> **b**")
+    assert "](" not in out and "<img" not in out and "**" not in out
+
+
+def test_hover_escape() -> None:
+    assert hover("a < b & c > d") == "a &lt; b &amp; c &gt; d"
+
+
+def test_quote_highlight_escapes_before_marking() -> None:
+    out = detail.quote_html("On <b>2 May</b> 2012", "2 May")
+    assert "&lt;b&gt;<mark" in out and "<b>" not in out
+
+
+def test_marked_text_is_built_from_escaped_pieces() -> None:
+    text = "Mr <x> Green said on 2 May <script>"
+    mentions = pd.DataFrame(
+        {
+            "kind": ["person", "date"],
+            "char_start": [0, 21],
+            "char_end": [12, 26],
+            "text": ["", ""],
+            "value": ["", "2012-05-02"],
+            "detail": ["", "explicit"],
+        }
+    )
+    out = sources.marked_html(text, mentions)
+    assert "<script>" not in out and "<x>" not in out
+    assert "&lt;script&gt;" in out
+    assert 'title="person: unknown person"' in out

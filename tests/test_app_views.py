@@ -1,0 +1,237 @@
+"""AppTest: every view and every filter of the dashboard on the small synthetic folder."""
+
+from __future__ import annotations
+
+import pytest
+from app_fixtures import app_test, texts, write_small
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory):
+    """The small processed and reference folders (written once per module)."""
+    return write_small(tmp_path_factory.mktemp("small"))
+
+
+@pytest.fixture(autouse=True)
+def _env(folders, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app at the synthetic folders."""
+    processed, reference = folders
+    monkeypatch.setenv("TIMELINE_DATA_DIR", str(processed))
+    monkeypatch.setenv("TIMELINE_REFERENCE_DIR", str(reference))
+
+
+def header(at) -> str:
+    """The "N events from M documents" line."""
+    return next(m.value for m in at.markdown if " from " in m.value and "document" in m.value)
+
+
+def test_timeline_is_default_and_counts_events() -> None:
+    at = app_test()
+    at.run()
+    assert not at.exception
+    assert at.radio(key="view").value == "timeline"
+    assert "12 events from 6 documents" in header(at)
+    assert at.slider(key="f_years").value == (2008, 2019)
+    assert at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("view", ["timeline", "table", "ministers", "sources", "quality", "about"])
+def test_every_view_renders(view: str) -> None:
+    at = app_test({"view": view})
+    at.run()
+    assert not at.exception
+    assert at.radio(key="view").value == view
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("f_minister", ["Theresa May"], "5 events from 2 documents"),
+        ("f_theme", ["legislation"], "2 events from 2 documents"),
+        ("f_measure", ["Modern Slavery Act 2015"], "2 events from 1 document"),
+        ("f_doc_type", ["press release"], "5 events from 2 documents"),
+        ("f_basis", ["explicit"], "6 events from 5 documents"),
+        ("f_basis", ["explicit", "relative"], "9 events from 5 documents"),
+    ],
+)
+def test_list_filters(key: str, value: list[str], expected: str) -> None:
+    at = app_test()
+    at.run()
+    at.multiselect(key=key).set_value(value).run()
+    assert not at.exception
+    assert expected in header(at)
+    assert "Filtered by" in header(at)
+
+
+def test_year_filter_keeps_overlapping_periods() -> None:
+    at = app_test()
+    at.run()
+    at.slider(key="f_years").set_value((2016, 2016)).run()
+    assert not at.exception
+    # the 2010s decade, the 2015-2018 span, and the inferred 2016 event
+    assert "3 events from 2 documents" in header(at)
+
+
+def test_text_search() -> None:
+    at = app_test()
+    at.run()
+    at.text_input(key="f_text").input("COMMISSIONER").run()
+    assert not at.exception
+    assert "1 event from 1 document" in header(at)
+    assert at.query_params["q"] == "COMMISSIONER"
+
+
+def test_empty_result_shows_message_and_reset() -> None:
+    at = app_test()
+    at.run()
+    at.text_input(key="f_text").input("no such words anywhere").run()
+    assert not at.exception
+    assert "No events match these filters" in texts(at)
+    assert not at.get("plotly_chart")
+    at.button(key="reset_empty").click().run()
+    assert not at.exception
+    assert "12 events from 6 documents" in header(at)
+    assert at.text_input(key="f_text").value == ""
+
+
+def test_selected_event_shows_detail_with_escaped_quote() -> None:
+    at = app_test({"event": "e10"})
+    at.run()
+    assert not at.exception
+    body = texts(at)
+    assert "Selected event" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>" not in body and "<img" not in body
+    assert '<mark style="background:#F0E442;padding:0 2px">2 May 2012</mark>' in body
+    assert "The sentence gives the date in full" in body
+
+
+def test_detail_explains_relative_and_inferred_dates() -> None:
+    at = app_test({"event": "e02"})
+    at.run()
+    assert "resolved against the document" in texts(at)
+    at = app_test({"event": "e11"})
+    at.run()
+    assert "was inferred" in texts(at)
+
+
+def test_open_source_button_switches_to_sources() -> None:
+    at = app_test({"event": "e03"})
+    at.run()
+    at.button(key="detail_open_source").click().run()
+    assert not at.exception
+    assert at.radio(key="view").value == "sources"
+    assert at.query_params["doc"] == "d2"
+
+
+def test_table_view_downloads_match_rows() -> None:
+    at = app_test({"view": "table", "minister": "Damian Green"})
+    at.run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert len(frame) == 2
+    assert set(frame["minister"]) == {"Damian Green"}
+    assert frame["source"].str.startswith("?view=sources&doc=").all()
+    assert len(at.get("download_button")) == 2
+
+
+def test_ministers_view_picker_filters_every_view() -> None:
+    at = app_test({"view": "ministers"})
+    at.run()
+    assert not at.exception
+    tenures = at.dataframe[0].value
+    assert int(tenures.loc[tenures["person"] == "Theresa May", "events linked"].iloc[0]) == 5
+    at.selectbox(key="ministers_pick").set_value("Damian Green").run()
+    assert not at.exception
+    assert at.multiselect(key="f_minister").value == ["Damian Green"]
+    assert "2 events from 1 document" in header(at)
+    assert at.query_params["minister"] == "Damian Green"
+
+
+def test_sources_view_marks_mentions_and_escapes_text() -> None:
+    at = app_test({"view": "sources", "doc": "d5"})
+    at.run()
+    assert not at.exception
+    body = texts(at)
+    rendered = "\n".join([h.proto.body for h in at.get("html")] + [m.value for m in at.markdown])
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rendered
+    assert "<img" not in rendered and "<script" not in rendered
+    assert '<mark title="date: 2012-05-02 (explicit)"' in body
+    assert any("Skip to main content" in t.value for t in at.text)  # furniture as plain text
+    assert "Events from this document:** 1" in body
+
+
+def test_sources_view_without_document_lists_count() -> None:
+    at = app_test({"view": "sources"})
+    at.run()
+    assert not at.exception
+    assert "6 documents" in texts(at)
+
+
+def test_quality_view_lists_problems() -> None:
+    at = app_test({"view": "quality"})
+    at.run()
+    assert not at.exception
+    body = texts(at)
+    assert "Undated and inferred documents:** 2" in body
+    assert "Unknown people (named but not in the reference tables):** 1" in body
+    assert "Rejected files:** 1" in body
+    assert "Build warnings:** 2" in body
+
+
+def test_about_view_shows_build_time() -> None:
+    at = app_test({"view": "about"})
+    at.run()
+    assert not at.exception
+    assert "2024-01-02T03:04:05Z" in texts(at).replace("\\", "")
+
+
+def test_lane_and_milestone_toggle_reach_url() -> None:
+    at = app_test()
+    at.run()
+    at.radio(key="lane").set_value("minister").run()
+    at.toggle(key="milestones").set_value(False).run()
+    assert not at.exception
+    assert at.query_params["lane"] == "minister"
+    assert at.query_params["milestones"] == "0"
+
+
+def test_missing_data_folder_says_make_data(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("TIMELINE_DATA_DIR", str(tmp_path / "nowhere"))
+    at = app_test()
+    at.run()
+    assert not at.exception
+    assert "make data" in at.error[0].value
+
+
+def test_unreadable_table_says_make_data(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    for name in ("events.parquet", "documents.parquet", "mentions.parquet"):
+        (tmp_path / name).write_text("not parquet")
+    monkeypatch.setenv("TIMELINE_DATA_DIR", str(tmp_path))
+    at = app_test()
+    at.run()
+    assert not at.exception
+    assert "make data" in at.error[0].value
+
+
+def test_missing_reference_folder_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("TIMELINE_REFERENCE_DIR", str(tmp_path))
+    for view in ("timeline", "ministers"):
+        at = app_test({"view": view})
+        at.run()
+        assert not at.exception
+        assert "No reference tables found" in texts(at)
+
+
+def test_corpus_without_events(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from app_fixtures import _documents_and_events, write_processed
+
+    docs, events, mentions = _documents_and_events()
+    processed = write_processed(tmp_path / "processed", events.iloc[0:0], docs, mentions)
+    monkeypatch.setenv("TIMELINE_DATA_DIR", str(processed))
+    for view in ("timeline", "table", "ministers", "sources", "quality", "about"):
+        at = app_test({"view": view})
+        at.run()
+        assert not at.exception, view
+    assert "0 events from 0 documents" in header(at)
