@@ -485,13 +485,22 @@ def _dateparser_day(expression: str, anchor: date, future: bool) -> date | None:
     return parsed.date() if parsed else None
 
 
+_WEEKDAY_INDEX = {name.lower(): i for i, name in enumerate(WEEKDAYS)}
+
+
 def _res_weekday(a: _Atom, ref: date | None, future: bool) -> _Period | None:
-    """A weekday name, through dateparser."""
+    """A weekday name: the nearest such day on or before the reference date ("last": before
+    it), or on or after it when the clause is future ("next": after it); "this": same week."""
     if ref is None:
         return None
-    expression = f"{a.mode} {a.word}".strip().lower()
-    d = _dateparser_day(expression, ref, future or a.mode == "next")
-    return _Period(_iso(d), "day", d, d, relative=True) if d else None
+    target = _WEEKDAY_INDEX[a.word]
+    if a.mode == "this":
+        d = ref + timedelta(days=target - ref.weekday())
+    elif future or a.mode == "next":
+        d = ref + timedelta(days=(target - ref.weekday()) % 7 or (7 if a.mode == "next" else 0))
+    else:
+        d = ref - timedelta(days=(ref.weekday() - target) % 7 or (7 if a.mode == "last" else 0))
+    return _Period(_iso(d), "day", d, d, relative=True)
 
 
 def _res_ago(a: _Atom, ref: date | None, future: bool) -> _Period | None:

@@ -28,6 +28,8 @@ from functools import lru_cache
 
 import dateparser
 
+from pipeline.dates import extract_dates
+
 _DAY = r"\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+,? \d{4}"
 
 # GOV.UK and similar type labels standing alone on a line near the top.
@@ -99,7 +101,15 @@ class DocumentMeta:
 
 @lru_cache(maxsize=4096)
 def parse_day(text: str) -> date | None:
-    """A full day date written out in words ("6th July 2022"), or None."""
+    """A full day date written out in words ("6th July 2022"), or None.
+
+    The date rules of `pipeline.dates` read it; dateparser is the fallback for
+    forms they do not know (it is slow, about 5 ms a call, and a corpus has
+    thousands of distinct document dates).
+    """
+    days = [m for m in extract_dates(text, None) if m.precision == "day"]
+    if days:
+        return days[0].period_start
     parsed = dateparser.parse(
         text,
         languages=["en"],
