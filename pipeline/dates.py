@@ -17,9 +17,11 @@ How it works
    2011"). "May" after a capitalised name ("Theresa May") is never a month, and the
    lower-case verb "may" is never one because month names are matched case-sensitively.
 3. Resolve: `_resolve(atom, anchor, future)` is cached (lru_cache) on the normalised atom,
-   the anchor date (None for explicit atoms) and the tense. Simple forms are computed
-   directly; dateparser (``languages=["en"]``, ``DATE_ORDER="DMY"``, ``RELATIVE_BASE`` =
-   the reference date) is the fallback for "N weeks ago" and weekday names.
+   the anchor date (None for explicit atoms) and the tense. Every period is computed
+   directly from the atom: a call to dateparser costs about 5 ms, and a corpus has a
+   distinct reference date per document, so relative forms ("3 weeks ago", "on Monday")
+   sent through it dominated the build (see issue 7's profile). dateparser stays the
+   fallback reader of document dates the rules do not know (`documents.parse_day`).
    ``dateparser.search.search_dates`` is never called.
 4. Combine: "between X and Y", "from X to Y", "X to Y" become one span; "since X" becomes
    the span X..reference date (status ongoing). Overlaps are settled longest-first.
@@ -65,8 +67,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-
-import dateparser
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,22 +469,6 @@ def _res_rseason(a: _Atom, ref: date | None, future: bool) -> _Period | None:
     return _Period(f"{year}-{a.word}", "season", start, end, relative=True)
 
 
-@lru_cache(maxsize=4096)
-def _dateparser_day(expression: str, anchor: date, future: bool) -> date | None:
-    """dateparser's reading of a relative expression, anchored at the reference date."""
-    settings = {
-        "RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day),
-        "DATE_ORDER": "DMY",
-        "PREFER_DATES_FROM": "future" if future else "past",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    try:
-        parsed = dateparser.parse(expression, languages=["en"], settings=settings)
-    except (ValueError, OverflowError):
-        return None
-    return parsed.date() if parsed else None
-
-
 _WEEKDAY_INDEX = {name.lower(): i for i, name in enumerate(WEEKDAYS)}
 
 
@@ -504,12 +488,14 @@ def _res_weekday(a: _Atom, ref: date | None, future: bool) -> _Period | None:
 
 
 def _res_ago(a: _Atom, ref: date | None, future: bool) -> _Period | None:
-    """'N units ago', through dateparser."""
+    """'N units ago': N days or weeks before the reference date, or N calendar months or years."""
     if ref is None:
         return None
-    d = _dateparser_day(f"{a.n} {a.word}s ago", ref, False)
-    if d is None:
-        return None
+    months = {"month": 1, "year": 12}.get(a.word)
+    if months is not None:
+        d = _shift_months(ref, -a.n * months)
+    else:
+        d = ref - timedelta(days=a.n * (7 if a.word == "week" else 1))
     if a.word == "year":
         return _Period(str(d.year), "year", date(d.year, 1, 1), date(d.year, 12, 31), True)
     if a.word == "month":

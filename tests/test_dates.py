@@ -126,6 +126,12 @@ FORMS = [
     # 2012-10-18 is a Thursday: a plain weekday that is the reference day is that day.
     ("The report came out on Thursday.", D2012,
      ("on Thursday", "2012-10-18", "day", "relative", "past")),
+    ("The review began three weeks ago.", D2012,
+     ("three weeks ago", "2012-09-27", "day", "relative", "past")),
+    ("The scheme opened two months ago.", D2012,
+     ("two months ago", "2012-08", "month", "relative", "past")),
+    ("The unit closed a year ago.", D2012,
+     ("a year ago", "2011", "year", "relative", "past")),
     ("The Minister spoke last Thursday.", D2012,
      ("last Thursday", "2012-10-11", "day", "relative", "past")),
     ("The Minister will speak next Thursday.", D2012,
