@@ -15,51 +15,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.reference import COLUMNS as REFERENCE_COLUMNS
+from pipeline.reference import DATE_KINDS, DATE_PATTERNS
 from pipeline.schema import MEASURE_KINDS, THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 REF = ROOT / "data" / "reference"
 RAW = ROOT / "data" / "raw"
 
-MEASURE_COLUMNS = [
-    "measure_id",
-    "name",
-    "aliases",
-    "kind",
-    "theme",
-    "date",
-    "date_precision",
-    "date_kind",
-    "source",
-]
-MILESTONE_COLUMNS = [
-    "milestone_id",
-    "measure_id",
-    "date",
-    "date_precision",
-    "date_kind",
-    "label",
-    "source",
-]
-COUNTRY_COLUMNS = ["name", "aliases", "source"]
+# The loader's own contract: one definition of the columns and vocabularies.
 COLUMNS = {
-    "measures.csv": MEASURE_COLUMNS,
-    "milestones.csv": MILESTONE_COLUMNS,
-    "countries.csv": COUNTRY_COLUMNS,
+    f"{name}.csv": list(REFERENCE_COLUMNS[name]) for name in ("measures", "milestones", "countries")
 }
-
-DATE_PRECISIONS = ("day", "month", "year")
-DATE_KINDS = (
-    "passed",
-    "published",
-    "launched",
-    "in force",
-    "signed",
-    "ratified",
-    "adopted",
-    "established",
-    "announced",
-)
+DATE_PRECISIONS = tuple(DATE_PATTERNS)
 LENGTH_OF = {"day": 10, "month": 7, "year": 4}
 PATTERN_OF = {
     "day": re.compile(r"\d{4}-\d{2}-\d{2}"),
