@@ -1,0 +1,1 @@
+"""`make bench`: a synthetic corpus generator and the measurements run on it."""
