@@ -197,15 +197,16 @@ def _question_page(meta: DocumentMeta, text: str, lines: list[tuple[int, int, st
         _skip_line_of(meta, text, answered)
     elif asked and meta.doc_date is None:
         _set_date(meta, asked)
-    for i, (start, end, line) in enumerate(lines):
+    content = [(s, e, line) for s, e, line in lines if line.strip()]
+    for i, (start, end, line) in enumerate(content):
         role = line.strip().lower()
-        if role in ("answered by", "asked by") and i + 1 < len(lines):
-            name = lines[i + 1][2].strip()
+        if role in ("answered by", "asked by") and i + 1 < len(content):
+            name = content[i + 1][2].strip()
             if role == "answered by":
                 meta.speaker = meta.speaker or name
             else:
                 meta.asker = meta.asker or name
-            meta.skip_spans += [(start, end), lines[i + 1][:2]]
+            meta.skip_spans += [(start, end), content[i + 1][:2]]
         elif line.startswith("To ask") or re.match(r"^Question to ", line):
             meta.skip_spans.append((start, end))
     meta.title = meta.title or next((line for _, _, line in lines if line.strip()), "")

@@ -88,16 +88,21 @@ _MEMBER_BLOCK_END = re.compile(
 
 
 def member_title_lines(lines: list[str]) -> set[int]:
-    """Indexes of lines that print a member's current title inside an Answered/Asked-by block."""
+    """Indexes of lines that print a member's current title inside an Answered/Asked-by block.
+
+    Blank lines inside the block are skipped: a page saved as HTML puts every
+    element on a line of its own with blank lines between.
+    """
     titles: set[int] = set()
     for i, line in enumerate(lines):
         if not _MEMBER_BLOCK_START.match(line):
             continue
         block = []
-        for j in range(i + 1, min(i + 6, len(lines))):
-            if _MEMBER_BLOCK_END.match(lines[j]) or not lines[j].strip():
+        for j in range(i + 1, min(i + 12, len(lines))):
+            if _MEMBER_BLOCK_END.match(lines[j]) or len(block) == 3:
                 break
-            block.append(j)
+            if lines[j].strip():
+                block.append(j)
         # block: the name, then anything after the name is the captured title
         titles.update(block[1:])
     return titles

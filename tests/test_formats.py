@@ -221,3 +221,26 @@ def test_windows_1252_file_is_decoded_and_says_so(reference):
     result = process_text("doc", "doc.txt", loaded, "0" * 64, reference)
     assert result.document["encoding"] == "windows-1252"
     assert "Windows-1252" in result.document["warnings"]
+
+
+def test_question_page_saved_as_html(reference):
+    html = f"""<html><body><main>
+    <h1>Modern Slavery: Victims</h1>
+    <p>(asked on 4th July 2022) - <a href="#">View Source</a></p>
+    <p>Question to the Home Office:</p>
+    <p>To ask His Majesty's Government how many referrals were made to the National Referral Mechanism.</p>
+    <div><h2>Answered by</h2><figure><img alt="portrait"><figcaption>Baroness Williams of Trafford Portrait</figcaption></figure>
+    <div>Baroness Williams of Trafford</div><div>Opposition Spokesperson (Home Office)</div></div>
+    <p>This question was answered on 18th July 2022</p>
+    <p>The Government publishes statistics on the National Referral Mechanism every quarter.</p>
+    <p>{MARK}</p></main></body></html>"""
+    doc, events = run(html, reference, suffix=".html")
+    assert (doc["doc_type"], doc["house"], doc["doc_date"]) == (
+        "written question",
+        "Lords",
+        date(2022, 7, 18),
+    )
+    assert doc["lead_minister"] == "Baroness Williams of Trafford"
+    assert doc["lead_minister_post"] == "Minister of State (Home Office)"
+    assert "Opposition Spokesperson" not in doc["text"]
+    assert events and {e["minister"] for e in events} == {"Baroness Williams of Trafford"}
