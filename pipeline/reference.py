@@ -44,7 +44,7 @@ import bisect
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -216,6 +216,7 @@ class _Index:
     government_starts: tuple[date, ...]
     government_ends: tuple[date, ...]
     government_labels: tuple[str, ...]
+    held: dict[tuple[str, date], tuple[Post, ...]] = field(default_factory=dict)  # posts_at memo
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,14 @@ class Reference:
     def posts_at(self, person: str, on: date) -> list[Post]:
         """Every post `person` (canonical name) held on `on`, most senior first."""
         on = _day(on)
-        held = [p for p in _index(self).posts.get(person, ()) if p.start <= on <= _end(p.end)]
-        return sorted(held, key=lambda p: (seniority(p.post), -p.start.toordinal(), p.post))
+        index = _index(self)
+        key = (person, on)
+        if key not in index.held:
+            held = [p for p in index.posts.get(person, ()) if p.start <= on <= _end(p.end)]
+            index.held[key] = tuple(
+                sorted(held, key=lambda p: (seniority(p.post), -p.start.toordinal(), p.post))
+            )
+        return list(index.held[key])
 
     def resolve(self, name: str, on: date | None) -> list[str]:
         """Canonical persons that `name` can mean on `on`.
