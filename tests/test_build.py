@@ -187,13 +187,46 @@ def test_cache_is_dropped_when_the_reference_tables_change(tmp_path):
     out = tmp_path / "out"
     build(RAW, out, reference, workers=1)
     with (reference / "members.csv").open("a") as handle:
-        handle.write("Test Person,Test Person,Testtown,Labour,Commons,2001-06-07,2005-05-05,SYNTHETIC TEST ROW\n")
+        handle.write(
+            "Test Person,Test Person,Testtown,Labour,Commons,2001-06-07,2005-05-05,SYNTHETIC TEST ROW\n"
+        )
     assert build(RAW, out, reference, workers=1).n_extracted == 5
 
 
-def test_unreadable_cache_is_ignored(tmp_path):
+def test_unreadable_build_records_mean_a_full_rebuild(tmp_path):
     out = tmp_path / "out"
     build(RAW, out, workers=1)
-    (out / ".cache" / "results.pkl").write_bytes(b"not a pickle")
+    (out / ".current" / "inputs.json").write_text("not json")
     report = build(RAW, out, workers=1)
     assert (report.n_extracted, report.n_documents) == (5, 5)
+    clean = tmp_path / "clean"
+    build(RAW, clean, workers=1)
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_duplicates_are_settled_again_when_the_first_copy_goes(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seed = (RAW / "003_47d1d793452e7d07.txt").read_text()
+    (raw / "a.txt").write_text(seed)
+    (raw / "b.txt").write_text(seed)
+    out = tmp_path / "out"
+    build(raw, out, workers=1)
+    assert (
+        "same text as a.txt"
+        in pd.read_csv(out / "rejected.csv").set_index("source_path")["reason"]["b.txt"]
+    )
+    (raw / "a.txt").unlink()
+    report = build(raw, out, workers=1)
+    assert report.n_extracted == 1  # b.txt, which now holds the only copy
+    events = pd.read_parquet(out / "events.parquet")
+    assert set(events["source_path"]) == {"b.txt"}
+    assert pd.read_csv(out / "rejected.csv").empty
+    (raw / "0.txt").write_text(seed)  # a new first copy: b.txt becomes the duplicate again
+    build(raw, out, workers=1)
+    assert set(pd.read_parquet(out / "events.parquet")["source_path"]) == {"0.txt"}
+    clean = tmp_path / "clean"
+    build(raw, clean, workers=1)
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
