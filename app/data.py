@@ -1,9 +1,15 @@
 """Loading the processed tables and the reference tables, once per content hash.
 
-The processed folder comes from TIMELINE_DATA_DIR (default data/processed/), the reference
-folder from TIMELINE_REFERENCE_DIR (default data/reference/). `fingerprint` hashes the files'
-bytes but remembers the hash per (path, size, mtime) so that a rerun costs a few `stat` calls;
-`load_bundle` is wrapped in `st.cache_data` by the entry point, keyed on that hash.
+Settings (environment variables): TIMELINE_DATA_DIR, the processed folder (default
+data/processed/); TIMELINE_REFERENCE_DIR, the reference folder (default data/reference/);
+TIMELINE_RAW_DIR, the corpus that uploads join and rebuilds read (default data/raw/);
+TIMELINE_MAX_BYTES, the per-file size limit (default 20 MB, as in the pipeline's command line).
+
+`fingerprint` hashes the files' bytes but remembers the hash per (path, size, mtime) so that
+a rerun costs a few `stat` calls; `load_bundle` is cached by the entry point on that hash.
+Loading sorts the events by date once and adds the helper columns the filters and figures
+read (years, search text, sort order, escaped hover labels), so no rerun recomputes them.
+The loaded tables are shared between reruns: views treat them as read-only.
 
 Reference data: `pipeline.reference.load_reference` is the agreed interface; while its body
 is not written (NotImplementedError) the CSVs are read here directly (`_read_reference_csvs`).
@@ -17,7 +23,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from app import figures, filters
+from pipeline.load import DEFAULT_MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSED_FILES = ("events.parquet", "documents.parquet", "mentions.parquet")
@@ -44,6 +54,7 @@ class Bundle:
     ministers: pd.DataFrame
     milestones: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    key: str = ""  # the content hash it was loaded for (a cache key for derived data)
 
 
 def data_dir() -> Path:
@@ -54,6 +65,24 @@ def data_dir() -> Path:
 def reference_dir() -> Path:
     """The reference folder the app reads."""
     return Path(os.environ.get("TIMELINE_REFERENCE_DIR") or ROOT / "data" / "reference")
+
+
+def raw_dir() -> Path:
+    """The corpus folder uploads are saved into and rebuilds read."""
+    return Path(os.environ.get("TIMELINE_RAW_DIR") or ROOT / "data" / "raw")
+
+
+def max_bytes() -> int:
+    """The per-file size limit (TIMELINE_MAX_BYTES, as the pipeline's command line reads it)."""
+    value = os.environ.get("TIMELINE_MAX_BYTES", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return DEFAULT_MAX_BYTES
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes, memoised on (path, size, mtime)."""
+    return _file_hash(path)
 
 
 def _file_hash(path: Path) -> str:
@@ -83,11 +112,13 @@ def fingerprint(processed: Path, reference: Path) -> str:
 
 
 def _derive_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Add the helper columns the filters use (computed once per load)."""
-    events = events.copy()
+    """Sort by date and add the helper columns the filters and figures use (once per load)."""
+    events = events.sort_values(["date_start", "event_id"]).reset_index(drop=True)
+    events[filters.ORDER_COLUMN] = np.arange(len(events), dtype="int64")
     events["year_start"] = events["date_start"].dt.year.astype("int64")
     events["year_end"] = events["date_end"].dt.year.astype("int64")
     events["search"] = (events["sentence"].astype("string") + " " + events["doc_title"]).str.lower()
+    events[figures.HOVER_COLUMN] = figures.hover_column(events)
     return events
 
 
@@ -230,7 +261,6 @@ def milestone_layer(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def load_bundle(processed: str, reference: str, content_hash: str) -> Bundle:
     """Read every table (the entry point caches this on `content_hash`)."""
-    del content_hash  # the cache key only
     events, documents, mentions = load_processed(Path(processed))
     tables, notes = _load_reference_tables(Path(reference))
     if all(t.empty for t in tables.values()):
@@ -249,4 +279,5 @@ def load_bundle(processed: str, reference: str, content_hash: str) -> Bundle:
         ministers=mins,
         milestones=milestones,
         notes=notes,
+        key=content_hash,
     )

@@ -27,6 +27,7 @@ LABELS = {
     "basis": "date basis",
 }
 NONE_LABEL = "(none)"
+ORDER_COLUMN = "order"  # set by app.data: each event's rank by (date_start, event_id)
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ class Options:
 
 def _values(series: pd.Series) -> tuple[str, ...]:
     """Sorted distinct values, blanks shown as NONE_LABEL."""
-    cleaned = series.astype("string").fillna("").replace("", NONE_LABEL)
-    return tuple(sorted(cleaned.unique()))
+    distinct = pd.Series(series.unique()).astype("string").fillna("").replace("", NONE_LABEL)
+    return tuple(sorted(distinct.unique()))
 
 
 def options_for(
@@ -105,8 +106,12 @@ def mask(events: pd.DataFrame, filters: Filters) -> pd.Series:
 
 
 def apply(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The events that pass `filters`, in date order."""
-    return events[mask(events, filters)].sort_values(["date_start", "event_id"])
+    """The events that pass `filters`, in date order (then event id)."""
+    kept = events[mask(events, filters)]
+    if ORDER_COLUMN in kept:  # the loader's precomputed rank of (date_start, event_id)
+        order = kept[ORDER_COLUMN]
+        return kept if order.is_monotonic_increasing else kept.sort_values(ORDER_COLUMN)
+    return kept.sort_values(["date_start", "event_id"])
 
 
 def describe(filters: Filters, defaults: Filters) -> list[str]:

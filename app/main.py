@@ -6,8 +6,8 @@ import streamlit as st
 
 from app import data, filters, state
 from app.context import Context
-from app.text import md
-from app.views import about, ministers, quality, sources, table, timeline
+from app.text import md, plural
+from app.views import about, briefing, ministers, quality, sources, table, timeline
 from pipeline import schema
 
 VIEWS = {
@@ -16,15 +16,27 @@ VIEWS = {
     "ministers": ministers.render,
     "sources": sources.render,
     "quality": quality.render,
+    "briefing": briefing.render,
     "about": about.render,
 }
 FILTER_KEYS = ("f_years", "f_minister", "f_theme", "f_measure", "f_doc_type", "f_basis", "f_text")
 
 
-@st.cache_data(show_spinner="Loading the timeline data…", max_entries=3)
+@st.cache_resource(show_spinner="Loading the timeline data…", max_entries=3)
 def _cached_bundle(processed: str, reference: str, content_hash: str) -> data.Bundle:
-    """The loaded tables for one content hash."""
+    """The loaded tables for one content hash, shared read-only by every session.
+
+    A resource, not cache_data: cache_data would unpickle a copy of every table on
+    each rerun (40-140 ms and a second copy in memory at 100,000 events). No view
+    changes these frames in place; pandas' copy-on-write protects derived ones.
+    """
     return data.load_bundle(processed, reference, content_hash)
+
+
+@st.cache_resource(max_entries=3)
+def _cached_known(key: str, _bundle: data.Bundle) -> state.Known:
+    """`known_for` once per data version (sets of 100,000 ids cost 150-240 ms a rerun)."""
+    return known_for(_bundle)
 
 
 def load() -> data.Bundle:
@@ -85,11 +97,6 @@ PAGE_CSS = """<style>
 </style>"""
 
 
-def plural(n: int, word: str) -> str:
-    """ "1 document", "2 documents"."""
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
 def header(ctx: Context, defaults: filters.Filters) -> None:
     """Title, "N events from M documents" and what is filtered."""
     st.title("UK anti-trafficking policy timeline")
@@ -138,19 +145,23 @@ def run() -> None:
         st.title("UK anti-trafficking policy timeline")
         st.error(md(str(exc)))
         st.stop()
-    known = known_for(bundle)
+    known = _cached_known(bundle.key, bundle)
     notices = state.sync_from_url(known)
     _apply_pending()
+    presenting = st.session_state.get("view") == "briefing"
+    if presenting:  # the filter widgets stay (they hold the state) but are hidden
+        st.html(briefing.PRESENTING_CSS)
     sidebar(known)
     values = state.values_now(known)
     active = state.filters_from(values)
     ctx = Context(
         bundle=bundle, known=known, filters=active, shown=filters.apply(bundle.events, active)
     )
-    header(ctx, filters.default_filters(known.options))
+    if not presenting:
+        header(ctx, filters.default_filters(known.options))
     if notices:
         st.warning("Some link parameters were ignored: " + md("; ".join(notices)) + ".")
-    for note in bundle.notes:
+    for note in [] if presenting else bundle.notes:
         st.caption(md(note))
     st.radio(
         "View",

@@ -1,4 +1,5 @@
-"""URL state: every filter, the view, the lane choice and the selected event live in the URL.
+"""URL state: every filter, the view, the lane choice, the selected event and the briefing's
+slide number live in the URL.
 
 `parse` (pure) turns query parameters into widget values and a list of notices for anything
 unknown or malformed; `encode` (pure) turns widget values back into the shortest query.
@@ -17,13 +18,14 @@ import streamlit as st
 
 from app.filters import Filters, Options, default_years
 
-VIEWS = ("timeline", "table", "ministers", "sources", "quality", "about")
+VIEWS = ("timeline", "table", "ministers", "sources", "quality", "briefing", "about")
 VIEW_LABELS = {
     "timeline": "Timeline",
     "table": "Table",
     "ministers": "Ministers",
     "sources": "Sources",
     "quality": "Data quality",
+    "briefing": "Briefing",
     "about": "About",
 }
 LANES = ("theme", "minister", "doc_type", "measure")
@@ -41,9 +43,10 @@ LIST_PARAMS = {
     "type": "f_doc_type",
     "basis": "f_basis",
 }
-KNOWN = ("view", "year", "q", "lane", "milestones", "event", "doc", *LIST_PARAMS)
+KNOWN = ("view", "year", "q", "lane", "milestones", "event", "doc", "slide", *LIST_PARAMS)
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:-|–|\.\.)\s*(\d{4})\s*$")
 _SHOWN = 40
+_SLIDE = re.compile(r"^\s*(\d{1,6})\s*$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ def defaults(options: Options) -> dict[str, object]:
         "milestones": True,
         "event": "",
         "doc": "",
+        "slide": 1,
     }
     values.update({key: [] for key in LIST_PARAMS.values()})
     return values
@@ -144,6 +148,12 @@ def parse(params: Mapping[str, list[str]], known: Known) -> tuple[dict[str, obje
                 values[name] = value
     if "q" in params:
         values["f_text"] = params["q"][-1][:200]
+    if "slide" in params:
+        match = _SLIDE.match(params["slide"][-1] if params["slide"] else "")
+        if match and int(match.group(1)) >= 1:
+            values["slide"] = int(match.group(1))
+        else:
+            notices.append(f"slide={_short(','.join(params['slide']))!r} is not a slide number")
     return values, notices
 
 
@@ -167,6 +177,9 @@ def encode(values: Mapping[str, object], fresh: Mapping[str, object]) -> dict[st
     for name in ("event", "doc"):
         if values[name]:
             query[name] = values[name]
+    slide = values.get("slide", fresh["slide"])
+    if values["view"] == "briefing" and slide != fresh["slide"]:
+        query["slide"] = str(slide)  # the briefing's slide number, only in briefing mode
     return query
 
 
@@ -187,6 +200,9 @@ def sanitize(values: dict[str, object], known: Known) -> dict[str, object]:
         values["event"] = ""
     if values.get("doc") and values["doc"] not in known.doc_ids:
         values["doc"] = ""
+    slide = values.get("slide")
+    if not isinstance(slide, int) or isinstance(slide, bool) or slide < 1:
+        values["slide"] = fresh["slide"]
     return values
 
 

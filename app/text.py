@@ -37,3 +37,8 @@ def first_words(text: str, n: int = 18) -> str:
     """The first `n` words of `text`, with an ellipsis when cut."""
     words = str(text).split()
     return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+def plural(n: int, word: str) -> str:
+    """ "1 event", "2 events", "1,204 documents"."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")

@@ -36,12 +36,17 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _free_name(raw_dir: Path, name: str) -> Path:
+def _taken(path: Path, planned: set[str]) -> bool:
+    """True when `path` exists (even as a broken link) or is planned for another file."""
+    return path.exists() or path.is_symlink() or path.name in planned
+
+
+def _free_name(raw_dir: Path, name: str, planned: set[str]) -> Path:
     """`name` in `raw_dir`, with " (2)", " (3)" ... before the suffix until it is free."""
     candidate = raw_dir / name
     stem, suffix = Path(name).stem, Path(name).suffix
     n = 2
-    while candidate.exists() or candidate.is_symlink():
+    while _taken(candidate, planned):
         candidate = raw_dir / f"{stem} ({n}){suffix}"
         n += 1
     return candidate
@@ -53,6 +58,7 @@ def plan_add(files: list[Path], raw_dir: Path, *, rename: bool = False) -> list[
         _sha256(p): p.name for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
     }
     plan: list[Added] = []
+    planned: set[str] = set()
     for source in files:
         if not source.is_file():
             raise AddError(f"{source}: not a file")
@@ -71,13 +77,14 @@ def plan_add(files: list[Path], raw_dir: Path, *, rename: bool = False) -> list[
             )
             continue
         target = raw_dir / source.name
-        if target.exists() or target.is_symlink():
+        if _taken(target, planned):
             if not rename:
                 raise AddError(
-                    f"{source.name}: a different file of that name is already in {raw_dir}; "
+                    f"{source.name}: a different file of that name is already in {raw_dir} or in this batch; "
                     "nothing was copied (use --rename to add it under a new name)"
                 )
-            target = _free_name(raw_dir, source.name)
+            target = _free_name(raw_dir, source.name, planned)
+        planned.add(target.name)
         existing[digest] = target.name
         plan.append(Added(source, target, f"{source.name}: added as {target.name}"))
     return plan

@@ -164,3 +164,70 @@ def screenshot(page, name: str) -> Path:  # noqa: ANN001
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_for_briefing(page, timeout: float = 30_000) -> None:  # noqa: ANN001
+    """Wait until briefing mode finished running and shows a slide (or its empty message)."""
+    page.wait_for_selector(
+        ".st-key-briefing_slide .bs, .st-key-briefing_reset", state="attached", timeout=timeout
+    )
+    page.wait_for_function(IDLE, timeout=timeout)
+    page.wait_for_timeout(300)
+    page.wait_for_function(IDLE, timeout=timeout)
+
+
+@contextmanager
+def offline_page(browser, viewport: dict[str, int]) -> Iterator[object]:  # noqa: ANN001
+    """A page with no network: every request other than file:// is aborted; dialogs recorded.
+
+    The dialogs seen are in `page.dialogs` (a list of messages); any dialog is dismissed.
+    """
+    context = browser.new_context(viewport=viewport)
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    context.set_offline(True)
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def viewport_screenshot(page, name: str) -> Path:  # noqa: ANN001
+    """Save what the viewport shows (not the full page) under tests/artifacts/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+# --- uploads ------------------------------------------------------------------------------------
+
+RECORD_PROGRESS = """() => {
+    window.__progress = [];
+    const seen = () => document.querySelectorAll('[data-testid="stProgress"]').forEach(
+        p => window.__progress.push(p.innerText.trim()));
+    new MutationObserver(seen).observe(document.body,
+        {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
+
+
+def upload_files(page, paths: list[Path]) -> None:  # noqa: ANN001
+    """Give files to the page's (first) st.file_uploader, as a user choosing them would."""
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        [str(p) for p in paths]
+    )
+
+
+def record_progress(page) -> None:  # noqa: ANN001
+    """Start recording the text of every progress bar that appears (read with progress_seen)."""
+    page.evaluate(RECORD_PROGRESS)
+
+
+def progress_seen(page) -> list[str]:  # noqa: ANN001
+    """The progress-bar texts seen since record_progress, without repeats."""
+    return list(dict.fromkeys(page.evaluate("() => window.__progress || []")))

@@ -705,3 +705,92 @@ def texts(at) -> str:
     parts += [w.value for w in at.warning] + [e.value for e in at.error]
     parts += [h.proto.body for h in at.get("html")]
     return "\n".join(str(p) for p in parts)
+
+
+# --- briefing and export helpers ----------------------------------------------------------------
+
+
+def briefing_inputs(processed: Path, reference: Path, **chosen: object):
+    """(figure, deck, subtitle) for a processed folder, as the briefing view builds them.
+
+    `chosen` overrides fields of the default filters (e.g. minister=("Theresa May",)).
+    """
+    from dataclasses import replace
+
+    from app import briefing, data, figures, filters
+    from app.views.briefing import subtitle
+
+    bundle = data.load_bundle(str(processed), str(reference), "")
+    options = filters.options_for(bundle.events)
+    defaults = filters.default_filters(options)
+    active = replace(defaults, **chosen)
+    shown = filters.apply(bundle.events, active)
+    fig = figures.timeline_figure(
+        shown,
+        lane="theme",
+        years=active.years,
+        governments=bundle.governments,
+        milestones=bundle.milestones,
+    )
+    deck = briefing.build_deck(shown, active, defaults, bundle.build)
+
+    class _Ctx:  # the two fields `subtitle` reads
+        filters = active
+
+    _Ctx.shown = shown
+    _Ctx.known = type("K", (), {"options": options})
+    return fig, deck, subtitle(_Ctx, defaults)  # type: ignore[arg-type]
+
+
+# --- corpus helpers for the upload and rebuild tests ----------------------------------------------
+
+REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
+
+
+def synthetic_document(title: str, published: str, sentences: list[str]) -> str:
+    """A press release the pipeline reads, marked as a synthetic test document throughout."""
+    body = "\n\n".join(sentences)
+    return (
+        f"Press release\n\nSynthetic test document: {title}\n\nFrom: Home Office\n"
+        f"Published {published}\n\nSynthetic test document for the app's tests; not a real "
+        f"government statement.\n\n{body}\n"
+    )
+
+
+CORPUS = {
+    "synthetic_fund.txt": synthetic_document(
+        "fund for victims",
+        "14 March 2013",
+        ["On 12 March 2013 the Home Secretary Theresa May announced a fund for victims."],
+    ),
+    "synthetic_strategy.txt": synthetic_document(
+        "strategy",
+        "2 May 2016",
+        ["The Government will publish a new strategy in the spring."],
+    ),
+}
+
+
+def write_corpus(root: Path, max_bytes: int | None = None) -> tuple[Path, Path, Path]:
+    """A small synthetic raw folder built by the pipeline; (raw, processed, reference).
+
+    Build with the size limit the app will use (it is part of the build cache's key).
+    """
+    from pipeline.build import build
+    from pipeline.load import DEFAULT_MAX_BYTES
+
+    raw = root / "raw"
+    raw.mkdir(parents=True)
+    for name, text in CORPUS.items():
+        (raw / name).write_text(text, encoding="utf-8")
+    processed = root / "processed"
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    build(raw, processed, REFERENCE, workers=1, max_bytes=limit, progress=lambda d, t: None)
+    return raw, processed, REFERENCE
+
+
+def corpus_env(monkeypatch, raw: Path, processed: Path, reference: Path) -> None:  # noqa: ANN001
+    """Point the app at a raw, processed and reference folder."""
+    monkeypatch.setenv("TIMELINE_RAW_DIR", str(raw))
+    monkeypatch.setenv("TIMELINE_DATA_DIR", str(processed))
+    monkeypatch.setenv("TIMELINE_REFERENCE_DIR", str(reference))

@@ -100,3 +100,15 @@ def test_check_reports_a_file_that_would_be_rejected(tmp_path):
     result = _cli("check", str(empty))
     assert result.returncode == 0
     assert "would be rejected: empty file" in result.stdout
+
+
+def test_two_files_of_one_name_in_one_batch(corpus, tmp_path):
+    raw, new, _ = corpus
+    other = tmp_path / "elsewhere" / "new release.txt"
+    other.parent.mkdir()
+    other.write_text(NEW.replace("synthetic test scheme", "second synthetic scheme"))
+    with pytest.raises(AddError, match="--rename"):
+        plan_add([new, other], raw)
+    added = add_files([new, other], raw, rename=True)
+    assert [a.target.name for a in added] == ["new release.txt", "new release (2).txt"]
+    assert (raw / "new release (2).txt").read_text() == other.read_text()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app import data
 from app.context import Context
 from app.figures import counts_by
+from app.text import md
+from app.views import rebuild
 from pipeline import schema
 
 
@@ -39,7 +42,8 @@ def warnings_table(build: dict, documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def render(ctx: Context) -> None:
-    """Counts by basis and precision, then the lists a careful reader should check."""
+    """Counts by basis and precision, the lists a careful reader should check, a rebuild."""
+    rebuild.show_result()
     events, bundle = ctx.shown, ctx.bundle
     st.caption(
         f"Counts over the {len(events):,} events that pass the current filters; the "
@@ -67,3 +71,18 @@ def render(ctx: Context) -> None:
         st.markdown(f"**{title}:** {len(frame)}")
         if len(frame):
             st.dataframe(frame, hide_index=True)
+    rebuild_action()
+
+
+def rebuild_action() -> None:
+    """Rebuild the tables from the corpus folder (for files added or changed by hand)."""
+    st.markdown("**Rebuild the data**")
+    st.caption(
+        f"Reads every file in {md(str(data.raw_dir()))} again: documents unchanged since the "
+        "last build come from its cache, new and changed ones are extracted. Use it after "
+        "adding, changing or removing files by hand. The current tables stay in use until "
+        "the new ones are ready."
+    )
+    clicked = st.button("Rebuild data", key="quality_rebuild", icon=":material/refresh:")
+    if clicked and rebuild.rebuild():
+        st.rerun()

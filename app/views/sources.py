@@ -1,4 +1,4 @@
-"""The Sources view: a document's metadata, its text with mentions marked, and its events."""
+"""The Sources view: add documents; read one with its metadata, mentions marked and events."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.context import Context
 from app.text import html_text, md
-from app.views import table
+from app.views import add_documents, rebuild, table
 
 KIND_COLOURS = {
     "date": "#cfe6f7",
@@ -94,7 +94,10 @@ def metadata(doc: pd.Series) -> tuple[str, str]:
 
 
 def render(ctx: Context) -> None:
-    """Pick a document; show its metadata, marked text, furniture and events."""
+    """Add documents; pick one to read its metadata, marked text, furniture and events."""
+    rebuild.show_result()
+    with st.expander("Add documents to the corpus", icon=":material/upload_file:"):
+        add_documents.render(ctx)
     documents = ctx.bundle.documents.sort_values(["doc_date", "doc_id"], na_position="last")
     doc_ids = [""] + documents["doc_id"].astype(str).tolist()
     st.selectbox("Document", doc_ids, key="doc", format_func=_label(doc_ids[1:], documents))

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.context import Context
+from app.text import plural
 from app.views import detail
 
 COLUMNS = [
@@ -107,7 +108,7 @@ def render(ctx: Context) -> None:
     """The Table view: every filtered event, selectable, sortable and downloadable."""
     frame = table_frame(ctx.shown)
     st.caption(
-        f"{len(frame):,} events. Click a column header to sort; select a row to see "
+        f"{plural(len(frame), 'event')}. Click a column header to sort; select a row to see "
         "the event's detail below."
     )
     event_table(frame, str(st.session_state.get("event", "")), "table_view", height=520)
