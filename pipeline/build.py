@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -96,31 +97,47 @@ def _doc_ids(relative: list[str]) -> list[str]:
     ]
 
 
+_OUTSIDE = "a symbolic link to a file outside the raw folder: copy the file in instead"
+
+
+def _scan(folder: Path, root: Path, found: list[Path], rejected: list[Rejection]) -> None:
+    """Collect the files under `folder` (hidden names skipped); reject links that leave `root`."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    rejected.append(Rejection(path.relative_to(root).as_posix(), _OUTSIDE))
+                elif target.is_file():
+                    found.append(path)
+                else:
+                    rejected.append(
+                        Rejection(
+                            path.relative_to(root).as_posix(),
+                            "a symbolic link to a folder or to nothing",
+                        )
+                    )
+            elif entry.is_dir():
+                _scan(path, root, found, rejected)
+            elif entry.is_file():
+                found.append(path)
+
+
 def list_inputs(raw_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
-    """Every file under `raw_dir` (hidden files skipped), sorted; links leaving the folder are rejected."""
+    """Every file under `raw_dir` (hidden files skipped), in path order; links leaving the folder are rejected."""
     root = raw_dir.resolve()
     found: list[Path] = []
     rejected: list[Rejection] = []
-    for path in sorted(raw_dir.rglob("*")):
-        rel = path.relative_to(raw_dir).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            rejected.append(
-                Rejection(
-                    rel,
-                    "a symbolic link to a file outside the raw folder: copy the file in instead",
-                )
-            )
-            continue
-        if path.is_file():
-            found.append(path)
-        elif path.is_symlink():
-            rejected.append(Rejection(rel, "a broken symbolic link"))
-    relative = [p.relative_to(raw_dir).as_posix() for p in found]
+    _scan(root, root, found, rejected)
+    relative = sorted(
+        (p.relative_to(root).as_posix() for p in found), key=lambda rel: rel.split("/")
+    )
     files = [
-        InputFile(p, rel, doc_id)
-        for p, rel, doc_id in zip(found, relative, _doc_ids(relative), strict=True)
+        InputFile(root / rel, rel, doc_id)
+        for rel, doc_id in zip(relative, _doc_ids(relative), strict=True)
     ]
     return files, rejected
 
@@ -309,24 +326,39 @@ def _kept_rows(previous: Previous | None, kept: set[str]) -> dict[str, pd.DataFr
     }
 
 
+# The total order of each table's rows, which makes the output byte-identical.
+ORDER = {
+    "events": ["doc_id", "char_start", "date_start", "event_id"],
+    "documents": ["doc_id"],
+    "mentions": ["doc_id", "char_start", "char_end", "kind", "text", "value", "detail"],
+}
+
+
 def _frames(
     fresh: dict[str, pd.DataFrame], kept: dict[str, pd.DataFrame], rejected: list[Rejection]
 ) -> dict[str, pd.DataFrame]:
     """The output tables, checked against the schema, in one total order (byte-identical output)."""
 
-    def joined(name: str) -> pd.DataFrame:
-        parts = [
-            schema.coerce(f, _COLUMNS[name]) for f in (kept.get(name), fresh[name]) if f is not None
-        ]
-        return pd.concat([p for p in parts if len(p)] or parts[-1:], ignore_index=True)
+    def ordered(name: str) -> pd.DataFrame:
+        """Kept rows (already in order: they come from a sorted table) and fresh rows, sorted.
 
-    events = joined("events").sort_values(
-        ["doc_id", "char_start", "date_start", "event_id"], kind="stable"
-    )
-    docs = joined("documents").sort_values("doc_id", kind="stable")
-    mentions = joined("mentions").sort_values(
-        ["doc_id", "char_start", "char_end", "kind", "text", "value", "detail"], kind="stable"
-    )
+        Fresh rows are sorted on the full key; then whole documents are put in order
+        with one stable key, which gives the full order because no document has rows
+        in both parts. Sorting a few fresh rows fully is much cheaper than sorting all.
+        """
+        fresh_part = schema.coerce(fresh[name], _COLUMNS[name]).sort_values(
+            ORDER[name], kind="stable"
+        )
+        if kept.get(name) is None or not len(kept[name]):
+            return fresh_part
+        kept_part = schema.coerce(kept[name], _COLUMNS[name])
+        if not len(fresh_part):
+            return kept_part
+        both = pd.concat([kept_part, fresh_part], ignore_index=True)
+        rank = pd.Categorical(both["doc_id"], categories=sorted(set(both["doc_id"]))).codes
+        return both.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+    events, docs, mentions = ordered("events"), ordered("documents"), ordered("mentions")
     documents = schema.validate_documents(docs)
     rejected = rejected + [
         Rejection(row.source_path, _no_events_reason(row.doc_date_basis))
@@ -401,74 +433,118 @@ def _remove_old_builds(out_dir: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What extracting one file gave; its rows are folded into `Fresh.chunks`."""
+
+    text_sha256: str  # of the cleaned text, "" when the file was rejected
+    reason: str  # why it was rejected, else ""
+
+
+class Fresh:
+    """Files extracted in this build: an outcome per file, and their rows as compact frames.
+
+    Rows arrive as Python dicts (about 1 KB an event); every `CHUNK` documents they
+    are folded into typed frames, so a build of 30,000 documents does not hold
+    millions of dicts at once.
+    """
+
+    CHUNK = 500
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, Outcome] = {}
+        self.chunks: list[dict[str, pd.DataFrame]] = []
+        self._pending: list[DocResult] = []
+
+    def add(self, path: str, result: DocResult | Rejection) -> None:
+        """Record one file's result."""
+        if isinstance(result, Rejection):
+            self.outcomes[path] = Outcome("", result.reason)
+            return
+        self.outcomes[path] = Outcome(result.text_sha256, "")
+        self._pending.append(result)
+        if len(self._pending) >= self.CHUNK:
+            self._fold()
+
+    def _fold(self) -> None:
+        """Turn the pending results into a chunk of typed frames."""
+        if self._pending:
+            frames = _fresh_frames(self._pending)
+            self.chunks.append(
+                {name: schema.coerce(f, _COLUMNS[name]) for name, f in frames.items()}
+            )
+            self._pending = []
+
+    def kept(self, paths: set[str]) -> dict[str, pd.DataFrame]:
+        """The rows of the files in `paths` (source paths)."""
+        self._fold()
+        if not self.chunks:
+            return {name: schema.coerce(f, _COLUMNS[name]) for name, f in _fresh_frames([]).items()}
+        tables = {
+            name: pd.concat([c[name] for c in self.chunks], ignore_index=True) for name in _COLUMNS
+        }
+        documents = tables["documents"][tables["documents"]["source_path"].isin(paths)]
+        return {
+            "events": tables["events"][tables["events"]["source_path"].isin(paths)],
+            "documents": documents,
+            "mentions": tables["mentions"][
+                tables["mentions"]["doc_id"].isin(set(documents["doc_id"]))
+            ],
+        }
+
+
 def _extract(
     items: list[InputFile],
-    reference: Reference,
-    reference_dir: Path,
-    max_bytes: int,
-    workers: int,
+    context: tuple[Reference, Path, int, int],
+    fresh: Fresh,
     tick: Progress,
-    done: list[int],
     total: int,
-) -> dict[str, DocResult | Rejection]:
-    """Results of `items` by source path, reporting progress as they arrive."""
-    out = {}
+) -> None:
+    """Extract `items` into `fresh`, reporting progress as results arrive."""
+    reference, reference_dir, max_bytes, workers = context
     for item, result in zip(
         items, _results(items, reference, reference_dir, max_bytes, workers), strict=True
     ):
-        out[item.source_path] = result
-        done[0] += 1
-        tick(done[0], total)
-    return out
+        fresh.add(item.source_path, result)
+        tick(len(fresh.outcomes), total)
 
 
-def _first_holders(
-    files: list[InputFile], fresh: dict[str, DocResult | Rejection], old: dict[str, Record]
-) -> dict[str, str]:
+def _text_and_reason(path: str, fresh: Fresh, old: dict[str, Record]) -> tuple[str, str]:
+    """(text hash, rejection reason) of a file, from this build or the last."""
+    outcome = fresh.outcomes.get(path)
+    if outcome is not None:
+        return outcome.text_sha256, outcome.reason
+    return old[path].text_sha256, old[path].reason
+
+
+def _first_holders(files: list[InputFile], fresh: Fresh, old: dict[str, Record]) -> dict[str, str]:
     """For each text (by hash), the first file in order that holds it: the one that is kept."""
     first: dict[str, str] = {}
     for item in files:
-        result = fresh.get(item.source_path)
-        if result is None:
-            text = old[item.source_path].text_sha256
-        else:
-            text = result.text_sha256 if isinstance(result, DocResult) else ""
+        text, _ = _text_and_reason(item.source_path, fresh, old)
         if text:
             first.setdefault(text, item.source_path)
     return first
 
 
 def _assemble(
-    files: list[InputFile],
-    digests: dict[str, str],
-    fresh: dict[str, DocResult | Rejection],
-    old: dict[str, Record],
-) -> tuple[list[Record], list[DocResult], set[str], list[Rejection]]:
-    """Records of this build, fresh results kept, source paths whose old rows are kept, rejections."""
+    files: list[InputFile], digests: dict[str, str], fresh: Fresh, old: dict[str, Record]
+) -> tuple[list[Record], set[str], set[str], list[Rejection]]:
+    """Records of this build, kept fresh files, files whose old rows are kept, rejections."""
     first = _first_holders(files, fresh, old)
-    records, kept_results, kept_old, rejected = [], [], set(), []
+    records, kept_fresh, kept_old, rejected = [], set(), set(), []
     for item in files:
         path = item.source_path
-        result = fresh.get(path)
-        reason = (
-            result.reason if isinstance(result, Rejection) else ("" if result else old[path].reason)
-        )
-        text = (
-            result.text_sha256
-            if isinstance(result, DocResult)
-            else ("" if result else old[path].text_sha256)
-        )
+        text, reason = _text_and_reason(path, fresh, old)
         kept = not reason and first.get(text) == path
         if reason:
             rejected.append(Rejection(path, reason))
         elif not kept:
             rejected.append(Rejection(path, f"same text as {first[text]}: not counted twice"))
-        elif isinstance(result, DocResult):
-            kept_results.append(result)
         else:
-            kept_old.add(path)
+            (kept_fresh if path in fresh.outcomes else kept_old).add(path)
         records.append(Record(path, digests[path], item.doc_id, text, reason, kept))
-    return records, kept_results, kept_old, rejected
+    return records, kept_fresh, kept_old, rejected
 
 
 def build(
@@ -509,9 +585,10 @@ def build(
     }
     todo = [item for item in files if item.source_path not in unchanged]
     tick, close = console_progress(len(todo)) if progress is None else (progress, lambda: None)
-    done = [0]
+    context = (reference, reference_dir, max_bytes, workers)
+    fresh = Fresh()
     try:
-        fresh = _extract(todo, reference, reference_dir, max_bytes, workers, tick, done, len(todo))
+        _extract(todo, context, fresh, tick, len(todo))
         # A file that was a duplicate and now holds the first copy of its text needs its rows.
         first = _first_holders(files, fresh, old)
         again = [
@@ -521,18 +598,19 @@ def build(
             and not old[i.source_path].kept
             and first.get(old[i.source_path].text_sha256) == i.source_path
         ]
-        fresh |= _extract(
-            again, reference, reference_dir, max_bytes, workers, tick, done, len(todo) + len(again)
-        )
+        _extract(again, context, fresh, tick, len(todo) + len(again))
     finally:
         close()
-    records, kept_results, kept_old, rejected = _assemble(files, digests, fresh, old)
+    records, kept_fresh, kept_old, rejected = _assemble(files, digests, fresh, old)
     frames = _frames(
-        _fresh_frames(kept_results), _kept_rows(previous, kept_old), link_rejections + rejected
+        fresh.kept(kept_fresh), _kept_rows(previous, kept_old), link_rejections + rejected
     )
     documents = frames["documents"]
     report = BuildReport(
-        len(documents), len(frames["events"]), len(frames["rejected"]), n_extracted=len(fresh)
+        len(documents),
+        len(frames["events"]),
+        len(frames["rejected"]),
+        n_extracted=len(fresh.outcomes),
     )
     report.warnings = [
         f"{path}: {w}"

@@ -152,22 +152,28 @@ def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     return coerce(pd.DataFrame({name: [] for name in columns}), columns)
 
 
+def _coerced(col: pd.Series, name: str, dtype: str) -> pd.Series:
+    """One column with its contract dtype; returned as it is when it already has it."""
+    if dtype == "category":
+        wanted = pd.CategoricalDtype(list(CATEGORIES[name]))
+        return col if col.dtype == wanted else pd.Categorical(col, categories=wanted.categories)
+    if dtype.startswith("datetime64"):
+        return col if col.dtype == dtype else pd.to_datetime(col).astype("datetime64[ns]")
+    if dtype == "string":
+        if col.dtype == "string" and not col.hasnans:
+            return col
+        return col.astype("string").fillna("")
+    return col if col.dtype == dtype else col.astype(dtype)
+
+
 def coerce(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """Put `frame`'s columns in contract order with contract dtypes."""
+    """Put `frame`'s columns in contract order with contract dtypes (copying only what changes)."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise SchemaError(f"missing columns: {', '.join(missing)}")
-    out = pd.DataFrame(index=frame.index)
-    for name, dtype in columns.items():
-        col = frame[name]
-        if dtype == "category":
-            out[name] = pd.Categorical(col, categories=list(CATEGORIES[name]))
-        elif dtype.startswith("datetime64"):
-            out[name] = pd.to_datetime(col).astype("datetime64[ns]")
-        elif dtype == "string":
-            out[name] = col.astype("string").fillna("")
-        else:
-            out[name] = col.astype(dtype)
+    out = pd.DataFrame(
+        {name: _coerced(frame[name], name, dtype) for name, dtype in columns.items()}
+    )
     return out.reset_index(drop=True)
 
 

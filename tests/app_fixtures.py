@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import schema
+from pipeline.reference import COLUMNS as REFERENCE_COLUMNS
 
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [click](javascript:alert(1))"
 SYN = "SYNTHETIC TEST DOCUMENT"
@@ -521,77 +522,20 @@ def write_processed(
 
 
 def write_reference(folder: Path) -> Path:
-    """Write synthetic reference CSVs (governments, ministers, measures, milestones)."""
+    """Write synthetic reference CSVs, with the loader's own columns, every row sourced as synthetic."""
     folder.mkdir(parents=True, exist_ok=True)
     src = "SYNTHETIC TEST"
-    pd.DataFrame(
-        [(*g, src) for g in GOVERNMENTS],
-        columns=[
-            "government_id",
-            "label",
-            "prime_minister",
-            "parties",
-            "start",
-            "end",
-            "source",
-        ],
-    ).to_csv(folder / "governments.csv", index=False)
-    pd.DataFrame(
-        [(*m, src) for m in MINISTERS],
-        columns=[
-            "person",
-            "aliases",
-            "post",
-            "department",
-            "start",
-            "end",
-            "party",
-            "house",
-            "source",
-        ],
-    ).to_csv(folder / "ministers.csv", index=False)
-    pd.DataFrame(
-        [(*m, src) for m in MEASURES],
-        columns=[
-            "measure_id",
-            "name",
-            "aliases",
-            "kind",
-            "theme",
-            "date",
-            "date_precision",
-            "date_kind",
-            "source",
-        ],
-    ).to_csv(folder / "measures.csv", index=False)
-    pd.DataFrame(
-        [(*m, src) for m in MILESTONES],
-        columns=[
-            "milestone_id",
-            "measure_id",
-            "date",
-            "date_precision",
-            "date_kind",
-            "label",
-            "source",
-        ],
-    ).to_csv(folder / "milestones.csv", index=False)
-    pd.DataFrame(
-        [("Anne Asker", "Ms Asker", "Somewhere", "Labour", "Commons", "2005-05-05", "", src)],
-        columns=[
-            "person",
-            "aliases",
-            "constituency",
-            "party",
-            "house",
-            "start",
-            "end",
-            "source",
-        ],
-    ).to_csv(folder / "members.csv", index=False)
-    pd.DataFrame(
-        [("Albania", "", src), ("Viet Nam", "Vietnam", src)], columns=["name", "aliases", "source"]
-    ).to_csv(folder / "countries.csv", index=False)
+    rows = {
+        "governments": GOVERNMENTS,
+        "ministers": MINISTERS,
+        "measures": MEASURES,
+        "milestones": MILESTONES,
+        "members": [("Anne Asker", "Ms Asker", "Somewhere", "Labour", "Commons", "2005-05-05", "")],
+        "countries": [("Albania", ""), ("Viet Nam", "Vietnam")],
+    }
+    for name, table in rows.items():
+        frame = pd.DataFrame([(*row, src) for row in table], columns=list(REFERENCE_COLUMNS[name]))
+        frame.to_csv(folder / f"{name}.csv", index=False)
     return folder
 
 

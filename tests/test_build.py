@@ -230,3 +230,33 @@ def test_duplicates_are_settled_again_when_the_first_copy_goes(tmp_path):
     build(raw, clean, workers=1)
     for name in OUTPUT_FILES:
         assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_a_crash_while_writing_leaves_the_previous_tables_readable(
+    tmp_path, monkeypatch, seed_build
+):
+    import pipeline.build as build_module
+
+    out = tmp_path / "out"
+    build(RAW, out, workers=1)
+    before = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    real_write = build_module._write_tables
+
+    def crash_half_way(frames, staging):
+        real_write(frames, staging)
+        (staging / "events.parquet").write_bytes(b"half written")
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(build_module, "_write_tables", crash_half_way)
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "extra.txt").write_text(
+        "Press release\n\nA synthetic test page launched a scheme.\n\nPublished 1 May 2015\n"
+    )
+    with pytest.raises(OSError, match="simulated"):
+        build(raw, out, workers=1)
+    assert {name: (out / name).read_bytes() for name in OUTPUT_FILES} == before
+    assert len(pd.read_parquet(out / "events.parquet")) == len(
+        pd.read_parquet(seed_build / "events.parquet")
+    )
+    assert len(list((out / ".builds").iterdir())) == 1  # the half-written build is gone
