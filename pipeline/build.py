@@ -326,6 +326,27 @@ def _kept_rows(previous: Previous | None, kept: set[str]) -> dict[str, pd.DataFr
     }
 
 
+def _merge_documents(kept: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """Rows of both frames in document order; each is in order and no document is in both.
+
+    With few fresh documents (an incremental build) their rows are slotted in between
+    slices of the kept rows; with many, whole documents are ranked and reordered.
+    """
+    ids = sorted(set(fresh["doc_id"]))
+    if len(ids) > 1000:
+        both = pd.concat([kept, fresh], ignore_index=True)
+        rank = both["doc_id"].astype("category").cat.codes.to_numpy()  # categories come sorted
+        return both.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+    cuts = kept["doc_id"].searchsorted(ids)
+    groups = dict(tuple(fresh.groupby("doc_id", sort=False)))
+    pieces, last = [], 0
+    for doc_id, cut in zip(ids, cuts, strict=True):
+        pieces += [kept.iloc[last:cut], groups[doc_id]]
+        last = cut
+    pieces.append(kept.iloc[last:])
+    return pd.concat(pieces, ignore_index=True)
+
+
 # The total order of each table's rows, which makes the output byte-identical.
 ORDER = {
     "events": ["doc_id", "char_start", "date_start", "event_id"],
@@ -354,9 +375,7 @@ def _frames(
         kept_part = schema.coerce(kept[name], _COLUMNS[name])
         if not len(fresh_part):
             return kept_part
-        both = pd.concat([kept_part, fresh_part], ignore_index=True)
-        rank = pd.Categorical(both["doc_id"], categories=sorted(set(both["doc_id"]))).codes
-        return both.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+        return _merge_documents(kept_part, fresh_part)
 
     events, docs, mentions = ordered("events"), ordered("documents"), ordered("mentions")
     documents = schema.validate_documents(docs)
