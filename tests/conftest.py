@@ -44,3 +44,31 @@ def seed_documents(seed_build: Path) -> pd.DataFrame:
 def seed_mentions(seed_build: Path) -> pd.DataFrame:
     """The built mentions table."""
     return pd.read_parquet(seed_build / "mentions.parquet")
+
+
+# --- the app's tests -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """Small synthetic processed and reference folders, written once per test module."""
+    from app_fixtures import write_small
+
+    return write_small(tmp_path_factory.mktemp("small"))
+
+
+@pytest.fixture
+def app_env(folders, monkeypatch):
+    """Point the app at the small synthetic folders."""
+    processed, reference = folders
+    monkeypatch.setenv("TIMELINE_DATA_DIR", str(processed))
+    monkeypatch.setenv("TIMELINE_REFERENCE_DIR", str(reference))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (skips without one, unless it is required)."""
+    from app_browser import chromium
+
+    with chromium() as instance:
+        yield instance

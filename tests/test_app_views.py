@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from app_fixtures import app_test, texts, write_small
+from app_fixtures import app_test, texts
 
-
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory: pytest.TempPathFactory):
-    """The small processed and reference folders (written once per module)."""
-    return write_small(tmp_path_factory.mktemp("small"))
-
-
-@pytest.fixture(autouse=True)
-def _env(folders, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the app at the synthetic folders."""
-    processed, reference = folders
-    monkeypatch.setenv("TIMELINE_DATA_DIR", str(processed))
-    monkeypatch.setenv("TIMELINE_REFERENCE_DIR", str(reference))
+pytestmark = pytest.mark.usefixtures("app_env")
 
 
 def header(at) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from app_fixtures import app_test, texts, write_small
+from app_fixtures import app_test, texts
 
 from app import briefing, data, filters
 from app.briefing import basis_note, clamp_slide, spoken_date
@@ -14,18 +14,7 @@ ORDER = ["e12", "e07", "e02", "e01", "e10", "e03", "e06", "e04", "e05", "e08", "
 SLIDE = {event_id: n for n, event_id in enumerate(ORDER, start=2)}
 
 
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory: pytest.TempPathFactory):
-    """The small processed and reference folders (written once per module)."""
-    return write_small(tmp_path_factory.mktemp("small"))
-
-
-@pytest.fixture(autouse=True)
-def _env(folders, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the app at the synthetic folders."""
-    processed, reference = folders
-    monkeypatch.setenv("TIMELINE_DATA_DIR", str(processed))
-    monkeypatch.setenv("TIMELINE_REFERENCE_DIR", str(reference))
+pytestmark = pytest.mark.usefixtures("app_env")
 
 
 @pytest.fixture(scope="module")

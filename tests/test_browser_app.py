@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_browser import chromium, plotted_event_ids, screenshot, streamlit_server, wait_for_app
+from app_browser import plotted_event_ids, screenshot, streamlit_server, wait_for_app
 from app_fixtures import EVENTS, write_small
 
 pytestmark = pytest.mark.browser
@@ -29,13 +29,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     processed, reference = write_small(tmp_path_factory.mktemp("browser"))
     with streamlit_server(processed, reference) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture

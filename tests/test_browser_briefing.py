@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from app_browser import (
-    chromium,
     streamlit_server,
     viewport_screenshot,
     wait_for_app,
@@ -39,13 +38,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     processed, reference = write_small(tmp_path_factory.mktemp("briefing"))
     with streamlit_server(processed, reference) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.mark.parametrize("size", list(SIZES))

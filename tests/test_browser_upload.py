@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from app_browser import (
-    chromium,
     progress_seen,
     record_progress,
     screenshot,
@@ -59,13 +58,6 @@ def server(corpus):
         patch.setenv("TIMELINE_MAX_BYTES", str(LIMIT))
         with streamlit_server(processed, reference) as url:
             yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture
