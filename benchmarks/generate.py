@@ -70,14 +70,6 @@ QUESTION_PAGES_FROM = date(2014, 1, 1)
 KING_FROM = date(2022, 9, 8)  # "His Majesty's Government" from this day
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-SEASONS = ("Spring", "Summer", "Autumn", "winter")
-QUARTERS = ("first", "second", "third", "fourth")
-COUNTRIES = (
-    "Albania", "Vietnam", "Viet Nam", "Nigeria", "Romania", "China", "Eritrea", "Sudan",
-    "Poland", "Slovakia", "India", "Lithuania", "Bulgaria", "Iraq", "Iran", "Afghanistan",
-    "France", "Belgium", "Netherlands", "Hungary", "Ghana", "Uganda", "Thailand",
-    "Philippines", "Pakistan", "Bangladesh", "Ethiopia", "Moldova", "Ukraine", "Latvia",
-)  # fmt: skip
 ASKERS = (
     "Alex Sample", "Sam Placeholder", "Jo Template", "Chris Example", "Pat Fictional",
     "Robin Testcase", "Kim Dummy", "Lee Synthetic",

@@ -22,19 +22,6 @@ MONTHS = (
 )  # fmt: skip
 SEASONS = ("Spring", "Summer", "Autumn", "winter")
 QUARTERS = ("first", "second", "third", "fourth")
-COUNTRIES = (
-    "Albania", "Vietnam", "Viet Nam", "Nigeria", "Romania", "China", "Eritrea", "Sudan",
-    "Poland", "Slovakia", "India", "Lithuania", "Bulgaria", "Iraq", "Iran", "Afghanistan",
-    "France", "Belgium", "Netherlands", "Hungary", "Ghana", "Uganda", "Thailand",
-    "Philippines", "Pakistan", "Bangladesh", "Ethiopia", "Moldova", "Ukraine", "Latvia",
-)  # fmt: skip
-QUARTERS = ("first", "second", "third", "fourth")
-COUNTRIES = (
-    "Albania", "Vietnam", "Viet Nam", "Nigeria", "Romania", "China", "Eritrea", "Sudan",
-    "Poland", "Slovakia", "India", "Lithuania", "Bulgaria", "Iraq", "Iran", "Afghanistan",
-    "France", "Belgium", "Netherlands", "Hungary", "Ghana", "Uganda", "Thailand",
-    "Philippines", "Pakistan", "Bangladesh", "Ethiopia", "Moldova", "Ukraine", "Latvia",
-)  # fmt: skip
 POST_LABELS = {
     "Minister of State for Immigration": "Immigration Minister",
     "Minister of State (Home Office)": "Home Office minister",
