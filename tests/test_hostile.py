@@ -225,3 +225,32 @@ def test_any_text_gives_events_inside_the_text(parts, reference):
             assert event["date_text"] in event["sentence"]
     for mention in result.mentions:
         assert loaded.text[mention["char_start"] : mention["char_end"]] == mention["text"]
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    documents=st.lists(
+        st.lists(WORDS, min_size=3, max_size=30).map(" ".join), min_size=1, max_size=4
+    )
+)
+def test_build_is_deterministic_for_any_corpus(documents, tmp_path_factory):
+    root = tmp_path_factory.mktemp("determinism")
+    raw = root / "raw"
+    raw.mkdir()
+    for i, text in enumerate(documents):
+        (raw / f"doc {i}.txt").write_text(f"{text}\n\n{MARK}\n")
+    build(raw, root / "one", workers=1)
+    build(raw, root / "two", workers=1)
+    for name in (
+        "events.parquet",
+        "events.csv",
+        "documents.parquet",
+        "documents.csv",
+        "mentions.parquet",
+        "rejected.csv",
+    ):
+        assert (root / "one" / name).read_bytes() == (root / "two" / name).read_bytes(), name
