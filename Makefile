@@ -23,8 +23,8 @@ venv: $(STAMP) ## Create .venv and install the pinned requirements
 data: $(STAMP) ## Build data/processed/ if it is missing or stale
 	$(PY) -m pipeline build --if-stale
 
-rebuild: $(STAMP) ## Build data/processed/ from scratch
-	$(PY) -m pipeline build
+rebuild: $(STAMP) ## Build data/processed/ from scratch (every file extracted again)
+	$(PY) -m pipeline build --full
 
 run: data ## Set up, build the data if needed, start the app
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false

@@ -1,6 +1,6 @@
 """Command line for the pipeline.
 
-python -m pipeline build [--raw DIR] [--out DIR] [--if-stale] [--workers N]
+python -m pipeline build [--raw DIR] [--out DIR] [--if-stale] [--full] [--workers N]
 python -m pipeline add FILE... [--rename]     copy into the raw folder, then rebuild
 python -m pipeline check FILE...              show what each file would add; changes nothing
 """
@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--if-stale", action="store_true", help="do nothing when the output is up to date"
     )
+    b.add_argument(
+        "--full",
+        action="store_true",
+        help="extract every file again, reusing nothing from the last build",
+    )
     a = commands.add_parser("add", help="copy files into the raw folder, then rebuild")
     _common(a)
     a.add_argument("files", type=Path, nargs="+")
@@ -82,6 +87,7 @@ def _build(args: argparse.Namespace, *, if_stale: bool = False) -> int:
         if_stale=if_stale,
         workers=args.workers,
         max_bytes=args.max_bytes,
+        full=getattr(args, "full", False),
     )
     print(report.summary())
     return 0

@@ -575,13 +575,15 @@ def build(
     workers: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
+    full: bool = False,
 ) -> BuildReport:
     """Build the processed tables. Raises BuildError, leaving `out_dir` as it was.
 
     Files whose content, name and document id are unchanged since the current build
     in `out_dir`, made by the same code, reference tables and settings, keep their
     rows; only the others are extracted. `progress(done, total)` is called after each
-    document extracted; by default progress goes to stderr.
+    document extracted; by default progress goes to stderr. `full` extracts every file
+    again, ignoring the previous build.
     """
     started = time.perf_counter()
     if not raw_dir.is_dir():
@@ -593,7 +595,7 @@ def build(
     inputs_sha256 = fingerprint(files, digests, sig)
     if if_stale and is_fresh(out_dir, inputs_sha256):
         return BuildReport(skipped=True)
-    previous = _previous(out_dir, sig)
+    previous = None if full else _previous(out_dir, sig)
     old = previous.records if previous else {}
     unchanged = {
         i.source_path

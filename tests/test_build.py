@@ -260,3 +260,10 @@ def test_a_crash_while_writing_leaves_the_previous_tables_readable(
         pd.read_parquet(seed_build / "events.parquet")
     )
     assert len(list((out / ".builds").iterdir())) == 1  # the half-written build is gone
+
+
+def test_full_build_extracts_everything_again(tmp_path):
+    out = tmp_path / "out"
+    build(RAW, out, workers=1)
+    assert build(RAW, out, workers=1).n_extracted == 0
+    assert build(RAW, out, workers=1, full=True).n_extracted == 5
