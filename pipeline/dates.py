@@ -257,7 +257,6 @@ _LEAD = re.compile(
       |(?:early|late|mid)(?:\s+|-\s*))?
     (?P<the>the\s+(?:(?:calendar\s+)?year\s+)?)?"""
 )
-_TOKEN = re.compile(r"\w+")
 _CONNECTOR = re.compile(r"\s*(?P<c>(?i:and|to|until|till|through)|-|–|—)\s*(?:(?i:the)\s+)?")
 _CHAIN_BACK = re.compile(r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)$")
 _FUTURE = re.compile(
@@ -885,13 +884,14 @@ class _Clauses:
         return bool(_FUTURE.search(self.text, s_lo, s_hi))
 
 
+# The same words, ending exactly where a candidate starts and beginning at a word: one
+# search finds the longest run (the leftmost start) instead of a match per word.
+_LEAD_BEFORE = re.compile(r"(?ix)(?<!\w)(?=\w)(?:" + _LEAD.pattern.removeprefix("(?ix)") + r")\Z")
+
+
 def _lead_match(text: str, pos: int) -> re.Match[str] | None:
     """The longest run of lead words (preposition, modifier, 'the') ending at `pos`."""
-    for tok in _TOKEN.finditer(text, max(0, pos - 48), pos):
-        m = _LEAD.fullmatch(text, tok.start(), pos)
-        if m:
-            return m
-    return None
+    return _LEAD_BEFORE.search(text, max(0, pos - 48), pos)
 
 
 def _apply_lead(text: str, f: _Found) -> None:
