@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
 
 from pipeline import furniture
 
@@ -140,7 +141,9 @@ def _is_banner(tag: Tag) -> bool:
 
 def html_to_text(markup: str) -> tuple[str, list[str]]:
     """Visible text of an HTML page, block elements on lines of their own; (text, removed)."""
-    soup = BeautifulSoup(markup, "html.parser")
+    with warnings.catch_warnings():  # a short page can look like a file name to bs4; it is markup
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(markup, "html.parser")
     removed: list[str] = []
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
