@@ -174,10 +174,33 @@ QUANTITY_NOUNS = (
 # hit are checked afterwards, on the few hits, with small anchored patterns.
 
 
-def _variants(words: tuple[str, ...] | list[str], lower: bool = True) -> str:
-    """Alternation of words as lower (optional), Capitalised and UPPER case, longest first."""
-    forms = {f for w in words for f in (w.capitalize(), w.upper(), *([w.lower()] * lower))}
-    return "|".join(sorted(forms, key=len, reverse=True))
+def _variants(words: tuple[str, ...] | list[str], lower: bool = True) -> set[str]:
+    """The words as lower (optional), Capitalised and UPPER case."""
+    return {f for w in words for f in (w.capitalize(), w.upper(), *([w.lower()] * lower))}
+
+
+def _trie(words: set[str]) -> str:
+    """An alternation of words factored on shared prefixes ("Jan(?:uary)?").
+
+    It matches what the longest-first alternation of the words matches (an optional tail
+    is greedy, so a longer word is tried before its prefix), but `re` tries one branch
+    per distinct first letter instead of one per word: twice as fast on month names.
+    """
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(tree)
 
 
 _Y = r"(?:1[5-9][0-9]{2}|20[0-9]{2})"
@@ -209,9 +232,15 @@ _NAMES: dict[str, tuple[str, int | str]] = {
     **{w.lower(): ("weekday", w.lower()) for w in WEEKDAYS},
     **{s: ("season", code) for s, (code, _) in SEASONS.items()},
 }
+# No month, weekday or season word is a prefix of a word of another group, so one trie of
+# all of them matches what the three longest-first alternations matched.
 _NAME = re.compile(
-    rf"(?:{_variants(tuple(MONTHS), lower=False)}|{_variants(WEEKDAYS, lower=False)}"
-    rf"|{_variants(tuple(SEASONS))})\b"
+    _trie(
+        _variants(tuple(MONTHS), lower=False)
+        | _variants(WEEKDAYS, lower=False)
+        | _variants(tuple(SEASONS))
+    )
+    + r"\b"
 )
 _MONTH_DOT = re.compile(r"\.(?!\w)")
 _MDY_TAIL = re.compile(rf"\s+(?P<d>{_DAYN}){_ORD}\b(?:,?\s+(?P<y>{_Y})(?![0-9]))?")
@@ -233,10 +262,10 @@ _NUMERIC = re.compile(
 )
 
 # Family 4: relative words.
-_RELATIVE_WORDS = _variants(
+_RELATIVE_WORDS = _trie(_variants(
     ("today", "yesterday", "tomorrow", "earlier", "later", "this", "past", "last", "previous",
      "next", "coming")
-)  # fmt: skip
+))  # fmt: skip
 _RELATIVE = re.compile(
     rf"(?P<w>{_RELATIVE_WORDS})"
     rf"(?:\s+(?P<this>(?i:this)\s+)?(?:(?P<num>[0-9]{{1,2}}|(?i:{_NUMW}))\s+)?"
