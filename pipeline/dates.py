@@ -66,7 +66,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,11 +378,18 @@ class _Found:
     prep: str = ""
     prep_start: int = 0
     period: _Period | None = None
-    future: bool = False
 
 
 RELATIVE_KINDS = frozenset({"rday", "rmonth", "rseason", "weekday", "dayword", "unit", "window",
                             "ago"})  # fmt: skip
+
+
+def _tense_matters(atom: _Atom) -> bool:
+    """True when the period of a relative atom depends on the tense of its clause: a bare
+    month, season or day-month, a bare weekday and "last <weekday>" (see the resolvers)."""
+    if atom.kind in ("rday", "rmonth", "rseason"):
+        return not atom.mode
+    return atom.kind == "weekday" and atom.mode in ("", "last")
 
 
 def _explicit(value: str, precision: str, start: date, end: date) -> _Period:
@@ -878,12 +885,16 @@ SCANNERS: tuple[Callable[[str], Iterator[_Hit]], ...] = (
 
 
 class _Clauses:
-    """Sentence and comma boundaries of a text, for tense decisions."""
+    """Sentence and comma boundaries of a text, for tense decisions.
+
+    Most candidates never need their tense (a past date is past in any clause), so the
+    boundaries are found on the first question.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.sentences = [m.start() for m in _SENTENCE_END.finditer(text)]
-        self.commas = [m.start() for m in _COMMA.finditer(text)]
+        self.sentences: list[int] | None = None
+        self.commas: list[int] = []
         self._cache: dict[tuple[int, int, int, int], bool] = {}
 
     @staticmethod
@@ -897,6 +908,9 @@ class _Clauses:
 
     def is_future(self, start: int, end: int) -> bool:
         """True when the clause around [start, end) is in the future tense."""
+        if self.sentences is None:
+            self.sentences = [m.start() for m in _SENTENCE_END.finditer(self.text)]
+            self.commas = [m.start() for m in _COMMA.finditer(self.text)]
         s_lo, s_hi = self._bounds(self.sentences, start, end, 0, len(self.text))
         c_lo, c_hi = self._bounds(self.commas, start, end, s_lo, s_hi)
         key = (s_lo, s_hi, c_lo, c_hi)
@@ -1002,13 +1016,16 @@ def _promote_chains(text: str, found: list[_Found]) -> None:
             strong_by_end[f.end] = f
 
 
-def _status(period: _Period, ref: date | None, future: bool, prep: str) -> str:
-    """past or planned, from the period, the tense and the preposition."""
+def _status(period: _Period, ref: date | None, future: Callable[[], bool], prep: str) -> str:
+    """past or planned, from the period, the tense and the preposition.
+
+    `future` reads the tense of the clause; it is called only when the answer depends on it.
+    """
     if ref is None:
-        return "planned" if future else "past"
+        return "planned" if future() else "past"
     if period.start > ref:
         return "planned"
-    if (future or period.planned or prep == "by") and period.end >= ref:
+    if period.end >= ref and (period.planned or prep == "by" or future()):
         return "planned"
     return "past"
 
@@ -1056,8 +1073,13 @@ def _resolved(text: str, ref: date | None, clauses: _Clauses) -> list[_Found]:
     for f in _collect(text):
         _apply_lead(text, f)
         relative = f.atom.kind in RELATIVE_KINDS
-        f.future = clauses.is_future(f.start, f.end) if relative else False
-        f.period = _resolve(f.atom, ref if relative else None, f.future)
+        future = (
+            relative
+            and ref is not None
+            and _tense_matters(f.atom)
+            and clauses.is_future(f.start, f.end)
+        )
+        f.period = _resolve(f.atom, ref if relative else None, future)
         if f.period is not None:
             out.append(f)
     _promote_chains(text, out)
@@ -1077,8 +1099,8 @@ def _point_mentions(
         since = _Period(value, "span", f.period.start, ref, relative=True)
         yield _mention(text, f.prep_start, f.end, since, "ongoing")
     if not f.weak:
-        future = f.future or clauses.is_future(f.start, f.end)
-        yield _mention(text, f.text_start, f.end, f.period, _status(f.period, ref, future, f.prep))
+        status = _status(f.period, ref, partial(clauses.is_future, f.start, f.end), f.prep)
+        yield _mention(text, f.text_start, f.end, f.period, status)
 
 
 def extract_dates(text: str, reference_date: date | None) -> list[DateMention]:
@@ -1096,7 +1118,7 @@ def extract_dates(text: str, reference_date: date | None) -> list[DateMention]:
     candidates: list[DateMention] = []
     for a, b, span in _ranges(text, found):
         start = a.prep_start if a.prep in ("between", "from") else a.text_start
-        status = _status(span, ref, clauses.is_future(start, b.end), a.prep)
+        status = _status(span, ref, partial(clauses.is_future, start, b.end), a.prep)
         candidates.append(_mention(text, start, b.end, span, status))
     for f in found:
         candidates.extend(_point_mentions(text, f, ref, clauses))
