@@ -78,8 +78,7 @@ def _status(sentence: str) -> str:
 
 def _minister(facts: SentenceFacts, ctx: DocContext) -> PersonMention | None:
     """The minister named in the sentence, else the document's lead minister."""
-    named = [p for p in facts.people if p.role == "minister"]
-    return named[0] if named else ctx.lead
+    return next((p for p in facts.people if p.role == "minister"), ctx.lead)
 
 
 def _post_on(
@@ -105,22 +104,46 @@ def _measure_for(facts: SentenceFacts, mention: DateMention | None) -> MeasureMe
     return facts.measures[0] if facts.measures else None
 
 
-def _theme(measure: MeasureMention | None, sentence: str) -> str:
-    """Theme from the measure, else from keywords in the sentence."""
-    if measure is not None:
-        return measure.theme
+def _keyword_theme(sentence: str) -> str:
+    """Theme from keywords in a sentence that names no measure."""
     lowered = sentence.lower()
     return next((t for word, t in THEME_BY_KEYWORD if word in lowered), "")
 
 
+class _Shared:
+    """What every event of one sentence shares, worked out once for the sentence."""
+
+    __slots__ = ("minister", "minister_name", "countries", "organisations", "keyword_theme")
+
+    def __init__(self, ctx: DocContext, facts: SentenceFacts) -> None:
+        self.minister = _minister(facts, ctx)
+        self.minister_name = (self.minister.person or self.minister.text) if self.minister else ""
+        self.countries = joined(facts.countries)
+        self.organisations = joined(facts.organisations)
+        self.keyword_theme: str | None = None  # computed when an event has no measure
+
+    def theme(self, measure: MeasureMention | None, sentence: str) -> str:
+        """`_theme`, the keyword scan done at most once per sentence."""
+        if measure is not None:
+            return measure.theme
+        if self.keyword_theme is None:
+            self.keyword_theme = _keyword_theme(sentence)
+        return self.keyword_theme
+
+
 def _row(
-    ctx: DocContext, facts: SentenceFacts, reference: Reference, when: dict, anchor: tuple[int, int]
+    ctx: DocContext,
+    facts: SentenceFacts,
+    reference: Reference,
+    shared: _Shared,
+    when: tuple,
+    anchor: tuple[int, int],
 ) -> dict:
-    """One events-table row."""
+    """One events-table row; `when` is (mention, start, end, value, precision, basis, text, status)."""
     sentence = facts.sentence
-    measure = _measure_for(facts, when.get("mention"))
-    minister = _minister(facts, ctx)
-    post, party = _post_on(reference, minister, when["date_start"], ctx.doc_date)
+    mention, day, last, value, precision, basis, date_text, status = when
+    measure = _measure_for(facts, mention)
+    post, party = _post_on(reference, shared.minister, day, ctx.doc_date)
     return {
         "event_id": event_id(ctx.doc_id, *anchor),
         "doc_id": ctx.doc_id,
@@ -129,22 +152,22 @@ def _row(
         "house": ctx.house,
         "doc_date": ctx.doc_date,
         "source_path": ctx.source_path,
-        "date_start": when["date_start"],
-        "date_end": when["date_end"],
-        "date_value": when["date_value"],
-        "precision": when["precision"],
-        "date_basis": when["date_basis"],
-        "date_text": when["date_text"],
-        "status": when["status"],
-        "minister": (minister.person or minister.text) if minister else "",
+        "date_start": day,
+        "date_end": last,
+        "date_value": value,
+        "precision": precision,
+        "date_basis": basis,
+        "date_text": date_text,
+        "status": status,
+        "minister": shared.minister_name,
         "minister_post": post,
         "party": party,
-        "government": reference.government_label_at(when["date_start"]),
+        "government": reference.government_label_at(day),
         "measure": measure.name if measure else "",
         "measure_kind": measure.kind if measure else "",
-        "theme": _theme(measure, sentence.text),
-        "countries": joined(facts.countries),
-        "organisations": joined(facts.organisations),
+        "theme": shared.theme(measure, sentence.text),
+        "countries": shared.countries,
+        "organisations": shared.organisations,
         "figures": facts.figures,
         "sentence": sentence.text,
         "char_start": sentence.start,
@@ -152,32 +175,22 @@ def _row(
     }
 
 
-def _dated(mention: DateMention) -> dict:
+def _dated(m: DateMention) -> tuple:
     """The date fields of an event dated by its own expression."""
-    return {
-        "mention": mention,
-        "date_start": mention.period_start,
-        "date_end": mention.period_end,
-        "date_value": mention.value,
-        "precision": mention.precision,
-        "date_basis": mention.basis,
-        "date_text": mention.text,
-        "status": mention.status,
-    }
+    return (m, m.period_start, m.period_end, m.value, m.precision, m.basis, m.text, m.status)
 
 
-def _document_dated(ctx: DocContext, sentence: str) -> dict:
+def _document_dated(ctx: DocContext, sentence: str) -> tuple:
     """The date fields of an event dated by its document."""
     assert ctx.doc_date is not None
-    return {
-        "date_start": ctx.doc_date,
-        "date_end": ctx.doc_date,
-        "date_value": ctx.doc_date.isoformat(),
-        "precision": "day",
-        "date_basis": "inferred" if ctx.doc_date_basis == "inferred" else "document",
-        "date_text": "",
-        "status": _status(sentence),
-    }
+    day = ctx.doc_date
+    basis = "inferred" if ctx.doc_date_basis == "inferred" else "document"
+    return (None, day, day, day.isoformat(), "day", basis, "", _status(sentence))
+
+
+def may_give_events(sentence: str, has_dates: bool, has_measures: bool) -> bool:
+    """Whether a sentence is a statement: it has a date, names a measure or a policy action."""
+    return has_dates or has_measures or ACTION.search(sentence) is not None
 
 
 def sentence_events(
@@ -185,11 +198,15 @@ def sentence_events(
 ) -> tuple[list[dict], bool]:
     """Events of one sentence, and whether it was a statement that could not be dated."""
     if facts.dates:
-        rows = [_row(ctx, facts, reference, _dated(m), (m.start, m.end)) for m in facts.dates]
+        shared = _Shared(ctx, facts)
+        rows = [
+            _row(ctx, facts, reference, shared, _dated(m), (m.start, m.end)) for m in facts.dates
+        ]
         return rows, False
-    if not (facts.measures or ACTION.search(facts.sentence.text)):
+    if not may_give_events(facts.sentence.text, False, bool(facts.measures)):
         return [], False
     if ctx.doc_date is None:
         return [], True
     span = (facts.sentence.start, facts.sentence.end)
-    return [_row(ctx, facts, reference, _document_dated(ctx, facts.sentence.text), span)], False
+    when = _document_dated(ctx, facts.sentence.text)
+    return [_row(ctx, facts, reference, _Shared(ctx, facts), when, span)], False

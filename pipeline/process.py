@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from pipeline import load
 from pipeline.dates import DateMention, extract_dates
 from pipeline.documents import DocumentMeta, is_heading, read_meta
 from pipeline.entities import find_countries, find_figures, find_organisations, joined
-from pipeline.events import DocContext, SentenceFacts, sentence_events
+from pipeline.events import DocContext, SentenceFacts, may_give_events, sentence_events
 from pipeline.measures import MeasureMention, find_measures
 from pipeline.people import PersonMention, find_people, resolve_person
 from pipeline.reference import Reference
-from pipeline.sentences import split_sentences
+from pipeline.sentences import Sentence, split_sentences
 from pipeline.spans import Spans, within
 
 
@@ -115,61 +117,32 @@ def _mention_rows(
     figures,
     asker: PersonMention | None,
 ) -> list[dict]:
-    """Rows of the mentions table for one document."""
-    rows = [
-        dict(kind="date", start=d.start, end=d.end, text=d.text, value=d.value, detail=d.basis)
-        for d in dates
-    ]
-    rows += [
-        dict(
-            kind="person",
-            start=p.start,
-            end=p.end,
-            text=p.text,
-            value=p.person,
-            detail=p.post or p.role,
-        )
-        for p in people
-    ]
+    """Rows of the mentions table for one document, by position (start, end, kind)."""
+    rows = [_mention_row(doc_id, "date", d, d.value, d.basis) for d in dates]
+    rows += [_mention_row(doc_id, "person", p, p.person, p.post or p.role) for p in people]
     if asker is not None:
-        rows.append(
-            dict(
-                kind="person",
-                start=asker.start,
-                end=asker.end,
-                text=asker.text,
-                value=asker.person,
-                detail="asker",
-            )
-        )
-    rows += [
-        dict(kind="measure", start=m.start, end=m.end, text=m.text, value=m.name, detail=m.kind)
-        for m in measures
-    ]
-    rows += [
-        dict(kind="country", start=c.start, end=c.end, text=c.text, value=c.value, detail="")
-        for c in countries
-    ]
-    rows += [
-        dict(kind="organisation", start=o.start, end=o.end, text=o.text, value=o.value, detail="")
-        for o in orgs
-    ]
-    rows += [
-        dict(kind="figure", start=f.start, end=f.end, text=f.text, value=f.value, detail="")
-        for f in figures
-    ]
-    return [
-        {
-            "doc_id": doc_id,
-            "kind": r["kind"],
-            "char_start": r["start"],
-            "char_end": r["end"],
-            "text": r["text"],
-            "value": r["value"],
-            "detail": r["detail"],
-        }
-        for r in sorted(rows, key=lambda r: (r["start"], r["end"], r["kind"]))
-    ]
+        rows.append(_mention_row(doc_id, "person", asker, asker.person, "asker"))
+    rows += [_mention_row(doc_id, "measure", m, m.name, m.kind) for m in measures]
+    rows += [_mention_row(doc_id, "country", c, c.value, "") for c in countries]
+    rows += [_mention_row(doc_id, "organisation", o, o.value, "") for o in orgs]
+    rows += [_mention_row(doc_id, "figure", f, f.value, "") for f in figures]
+    return sorted(rows, key=_MENTION_ORDER)
+
+
+_MENTION_ORDER = itemgetter("char_start", "char_end", "kind")
+
+
+def _mention_row(doc_id: str, kind: str, found, value: str, detail: str) -> dict:
+    """One row of the mentions table."""
+    return {
+        "doc_id": doc_id,
+        "kind": kind,
+        "char_start": found.start,
+        "char_end": found.end,
+        "text": found.text,
+        "value": value,
+        "detail": detail,
+    }
 
 
 def _asker(
@@ -185,6 +158,20 @@ def _asker(
     return PersonMention(
         max(start, 0), max(start, 0) + len(meta.asker), meta.asker, person, "", party, "asker"
     )
+
+
+def _per_sentence(items: list, sentences: list[Sentence], firsts: list[int]) -> dict[int, list]:
+    """`within` for every sentence at once: sentence index -> the items inside it, in order."""
+    starts = [item.start for item in items]
+    if starts != sorted(starts):  # not in order: window each sentence as `within` does
+        windows = (within(items, starts, s.start, s.end) for s in sentences)
+        return {k: found for k, found in enumerate(windows) if found}
+    out: dict[int, list] = {}
+    for item in items:  # sentences are disjoint and in order: one bisect finds the only candidate
+        k = bisect_right(firsts, item.start) - 1
+        if k >= 0 and item.start < sentences[k].end and item.end <= sentences[k].end:
+            out.setdefault(k, []).append(item)
+    return out
 
 
 def process_text(
@@ -224,17 +211,18 @@ def process_text(
     )
 
     all_figures = find_figures(text, [(d.start, d.end) for d in dates])
+    sentences = split_sentences(text)
     kinds = [dates, people, measures, countries, orgs, all_figures]
-    starts = [[item.start for item in items] for items in kinds]
+    firsts = [s.start for s in sentences]
+    by_kind = [_per_sentence(items, sentences, firsts) for items in kinds]
     events: list[dict] = []
     undated = 0
-    for sentence in split_sentences(text):
+    for k, sentence in enumerate(sentences):
         if skip.overlaps(sentence.start, sentence.end):
             continue
-        *parts, figures = [
-            within(items, first, sentence.start, sentence.end)
-            for items, first in zip(kinds, starts, strict=True)
-        ]
+        if not may_give_events(sentence.text, k in by_kind[0], k in by_kind[2]):
+            continue  # sentence_events would give nothing: skip gathering its facts
+        *parts, figures = [found.get(k) or [] for found in by_kind]
         facts = SentenceFacts(sentence, *parts, figures=joined(figures))
         rows, missed = sentence_events(ctx, facts, reference)
         events.extend(rows)
