@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.patterns import names_pattern
+from pipeline.patterns import NameFinder
 from pipeline.reference import Reference
 from pipeline.spans import Spans
 
@@ -58,10 +58,10 @@ def _dedupe(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-_COUNTRY_PATTERNS: dict[str, tuple[re.Pattern[str], dict[str, str]]] = {}
+_COUNTRY_PATTERNS: dict[str, tuple[NameFinder, dict[str, str]]] = {}
 
 
-def _country_pattern(reference: Reference) -> tuple[re.Pattern[str], dict[str, str]]:
+def _country_pattern(reference: Reference) -> tuple[NameFinder, dict[str, str]]:
     """An alternation of country names and aliases, and the canonical name of each."""
     if reference.sha256 not in _COUNTRY_PATTERNS:
         canonical: dict[str, str] = {}
@@ -69,17 +69,17 @@ def _country_pattern(reference: Reference) -> tuple[re.Pattern[str], dict[str, s
             for alias in (a.strip() for a in [row.name, *str(row.aliases).split(";")]):
                 if alias:
                     canonical[alias] = row.name
-        pattern = names_pattern(list(canonical), ignore_case=False)
+        pattern = NameFinder(list(canonical), ignore_case=False)
         _COUNTRY_PATTERNS[reference.sha256] = (pattern, canonical)
     return _COUNTRY_PATTERNS[reference.sha256]
 
 
 def find_countries(text: str, reference: Reference) -> list[Mention]:
     """Countries named in `text`, canonical names from the reference table."""
-    pattern, canonical = _country_pattern(reference)
+    finder, canonical = _country_pattern(reference)
     return [
-        Mention(m.start(), m.end(), m.group(0), canonical[" ".join(m.group(0).split())])
-        for m in pattern.finditer(text)
+        Mention(start, end, text[start:end], canonical[" ".join(text[start:end].split())])
+        for start, end in finder.spans(text)
     ]
 
 

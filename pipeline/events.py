@@ -18,18 +18,50 @@ from datetime import date
 from pipeline.dates import DateMention
 from pipeline.entities import Mention, joined
 from pipeline.measures import THEME_BY_KEYWORD, MeasureMention
+from pipeline.patterns import case_sensitive_twin, lowered_for_ascii
 from pipeline.people import PersonMention
 from pipeline.reference import Reference
 from pipeline.sentences import Sentence
 
-ACTION = re.compile(
-    r"\b(?:announc|publish|launch|establish|introduc|set(?:s|ting)? up|creat|ratif|sign|opt(?:ed|ing)? in|"
-    r"appl(?:y|ied|ies)|commit|fund|train|lobb|legislat|amend|tabl|review|consult|strengthen|target|"
-    r"tackl|disrupt|dismantl|prosecut|arrest|referr|identif|support|protect|work(?:s|ing)? (?:with|closely)|"
-    r"co-?ordinat|rais(?:e|ing) awareness|develop|issu|improv|extend|enshrin|appoint|taken down|secur|"
-    r"prevent|deploy|share|agree|build|combat|crack)\w*",
-    re.IGNORECASE,
+# Stems of policy actions; each starts with a plain lower-case letter.
+_ACTION_STEMS = (
+    "announc", "publish", "launch", "establish", "introduc", "set(?:s|ting)? up", "creat", "ratif",
+    "sign", "opt(?:ed|ing)? in", "appl(?:y|ied|ies)", "commit", "fund", "train", "lobb", "legislat",
+    "amend", "tabl", "review", "consult", "strengthen", "target", "tackl", "disrupt", "dismantl",
+    "prosecut", "arrest", "referr", "identif", "support", "protect",
+    "work(?:s|ing)? (?:with|closely)", "co-?ordinat", "rais(?:e|ing) awareness", "develop", "issu",
+    "improv", "extend", "enshrin", "appoint", "taken down", "secur", "prevent", "deploy", "share",
+    "agree", "build", "combat", "crack",
+)  # fmt: skip
+ACTION = re.compile(r"\b(?:" + "|".join(_ACTION_STEMS) + r")\w*", re.IGNORECASE)
+
+
+def _by_first_letter(stems: tuple[str, ...]) -> str:
+    """The stems as one alternation per first letter, which `re` skips by that letter.
+
+    Only for telling whether any stem occurs: the order of the alternatives changes.
+    """
+    groups: dict[str, list[str]] = {}
+    for stem in stems:
+        assert stem[0].isascii() and stem[0].islower(), stem
+        groups.setdefault(stem[0], []).append(stem[1:])
+    return "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items())
+
+
+# ACTION for `lowered_for_ascii` sentences, for telling whether a sentence names an action.
+_ANY_ACTION = case_sensitive_twin(
+    re.compile(r"\b(?:" + _by_first_letter(_ACTION_STEMS) + ")", re.IGNORECASE)
 )
+
+
+def names_action(sentence: str) -> bool:
+    """Whether ACTION occurs in `sentence`."""
+    lowered = lowered_for_ascii(sentence)
+    if lowered is None:
+        return ACTION.search(sentence) is not None
+    return _ANY_ACTION.search(lowered) is not None
+
+
 FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|plans? to|intends? to|going to)\b", re.I)
 ONGOING = re.compile(
     r"\b(?:is|are) (?:active|currently|now|continuing)|\bcontinu(?:e|es|ing) to\b|\bcurrently\b|\bongoing\b",
@@ -190,7 +222,7 @@ def _document_dated(ctx: DocContext, sentence: str) -> tuple:
 
 def may_give_events(sentence: str, has_dates: bool, has_measures: bool) -> bool:
     """Whether a sentence is a statement: it has a date, names a measure or a policy action."""
-    return has_dates or has_measures or ACTION.search(sentence) is not None
+    return has_dates or has_measures or names_action(sentence)
 
 
 def sentence_events(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.patterns import names_pattern
+from pipeline.patterns import NameFinder
 from pipeline.reference import Reference
 from pipeline.spans import Spans
 
@@ -132,8 +132,8 @@ def _name_start(text: str, head_start: int) -> int:
 class _Gazetteer:
     """Compiled alias patterns and the measure each alias names."""
 
-    phrases: re.Pattern[str]  # case-insensitive, names and long aliases
-    acronyms: re.Pattern[str]  # case-sensitive, short upper-case aliases ("NRM")
+    phrases: NameFinder  # case-insensitive, names and long aliases
+    acronyms: NameFinder  # case-sensitive, short upper-case aliases ("NRM")
     by_alias: dict[str, str]
     rows: dict[str, tuple[str, str, str]]  # measure_id -> (name, kind, theme)
 
@@ -157,8 +157,8 @@ def _gazetteer(reference: Reference) -> _Gazetteer:
                 is_acronym = len(alias) <= 6 and " " not in alias and alias.isupper()
                 (acronyms if is_acronym else phrases).append(alias)
     gazetteer = _Gazetteer(
-        phrases=names_pattern(phrases, ignore_case=True),
-        acronyms=names_pattern(acronyms, ignore_case=False),
+        phrases=NameFinder(phrases, ignore_case=True),
+        acronyms=NameFinder(acronyms, ignore_case=False),
         by_alias=by_alias,
         rows=rows,
     )
@@ -261,18 +261,15 @@ def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
     gaz = _gazetteer(reference)
     found: list[MeasureMention] = []
     taken = Spans()
-    for pattern in (gaz.phrases, gaz.acronyms):
-        for match in pattern.finditer(text):
-            if taken.overlaps(*match.span()):
+    for finder in (gaz.phrases, gaz.acronyms):
+        for start, end in finder.spans(text):
+            if taken.overlaps(start, end):
                 continue
-            taken.add(*match.span())
-            measure_id = gaz.by_alias[" ".join(match.group(0).split()).casefold()]
+            taken.add(start, end)
+            written = text[start:end]
+            measure_id = gaz.by_alias[" ".join(written.split()).casefold()]
             name, kind, theme = gaz.rows[measure_id]
-            found.append(
-                MeasureMention(
-                    match.start(), match.end(), match.group(0), measure_id, name, kind, theme
-                )
-            )
+            found.append(MeasureMention(start, end, written, measure_id, name, kind, theme))
     for mention in _generic(text):
         if not taken.overlaps(mention.start, mention.end):
             taken.add(mention.start, mention.end)

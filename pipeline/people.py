@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.patterns import names_pattern
+from pipeline.patterns import NameFinder
 from pipeline.reference import Reference
 from pipeline.spans import Spans
 
@@ -43,7 +43,7 @@ class PersonMention:
 class _Index:
     """What name finding needs from the reference tables, built once per reference version."""
 
-    pattern: re.Pattern[str]
+    names: NameFinder
     ministers: frozenset[str]
     party: dict[str, str]
 
@@ -60,7 +60,7 @@ def _index(reference: Reference) -> _Index:
             for aliases in table["aliases"]:
                 names.update(a.strip() for a in aliases.split(";") if a.strip())
         _INDEXES[reference.sha256] = _Index(
-            pattern=names_pattern(list(names), ignore_case=True),
+            names=NameFinder(list(names), ignore_case=True),
             ministers=frozenset(reference.ministers["person"]),
             party=dict(
                 zip(reference.ministers["person"], reference.ministers["party"], strict=True)
@@ -88,19 +88,21 @@ def find_people(text: str, reference: Reference, on: date | None) -> list[Person
     """Every person named in `text`, resolved against the reference tables on `on`."""
     found: list[PersonMention] = []
     taken = Spans()
-    for match in _index(reference).pattern.finditer(text):
-        found.append(_mention(reference, match, on))
-        taken.add(*match.span())
+    for start, end in _index(reference).names.spans(text):
+        found.append(_mention(reference, text, start, end, on))
+        taken.add(start, end)
     for match in GENERIC_NAME.finditer(text):
         if taken.overlaps(*match.span()):
             continue
-        found.append(_mention(reference, match, on))
+        found.append(_mention(reference, text, match.start(), match.end(), on))
     return sorted(found, key=lambda m: m.start)
 
 
-def _mention(reference: Reference, match: re.Match[str], on: date | None) -> PersonMention:
-    """Resolve one matched name."""
-    name = " ".join(match.group(0).split())
+def _mention(
+    reference: Reference, text: str, start: int, end: int, on: date | None
+) -> PersonMention:
+    """Resolve the name at text[start:end]."""
+    name = " ".join(text[start:end].split())
     person, post, party = resolve_person(reference, name, on)
     is_minister = person in _index(reference).ministers
     if not person:
@@ -109,4 +111,4 @@ def _mention(reference: Reference, match: re.Match[str], on: date | None) -> Per
         role = "minister"
     else:
         role = "minister" if is_minister and on is None else "member"
-    return PersonMention(match.start(), match.end(), name, person, post, party, role)
+    return PersonMention(start, end, name, person, post, party, role)
