@@ -10,6 +10,7 @@ anything is written rather than after the app has read a broken table.
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
 # --- vocabularies ---------------------------------------------------------
 
@@ -141,6 +142,28 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "status": STATUSES,
     "doc_date_basis": DOC_DATE_BASES,
 }
+
+
+# How each contract dtype is stored in Parquet (Arrow types). Tables are written without
+# pandas metadata: pandas reads dictionaries back as categoricals (in vocabulary order),
+# large strings as strings and timestamps as datetime64[ns] all the same.
+ARROW_TYPES = {
+    "string": pa.large_string(),
+    "category": pa.dictionary(pa.int8(), pa.string()),
+    "datetime64[ns]": pa.timestamp("ns"),
+    "int64": pa.int64(),
+}
+
+
+def arrow_schema(columns: dict[str, str]) -> pa.Schema:
+    """The Arrow schema of a table with the given contract columns."""
+    return pa.schema([(name, ARROW_TYPES[dtype]) for name, dtype in columns.items()])
+
+
+def to_arrow(frame: pd.DataFrame, columns: dict[str, str]) -> pa.Table:
+    """A frame already coerced to `columns`, as an Arrow table with the contract schema."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return table.cast(arrow_schema(columns)).replace_schema_metadata(None)
 
 
 class SchemaError(ValueError):

@@ -242,8 +242,8 @@ def test_a_crash_while_writing_leaves_the_previous_tables_readable(
     before = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
     real_write = build_module._write_tables
 
-    def crash_half_way(frames, staging):
-        real_write(frames, staging)
+    def crash_half_way(tables, staging, **options):
+        real_write(tables, staging, **options)
         (staging / "events.parquet").write_bytes(b"half written")
         raise OSError("disk full (simulated)")
 
