@@ -932,17 +932,38 @@ class _Clauses:
 _LEAD_BEFORE = re.compile(r"(?ix)(?<!\w)(?=\w)(?:" + _LEAD.pattern.removeprefix("(?ix)") + r")\Z")
 
 
-def _lead_match(text: str, pos: int) -> re.Match[str] | None:
-    """The longest run of lead words (preposition, modifier, 'the') ending at `pos`."""
-    return _LEAD_BEFORE.search(text, max(0, pos - 48), pos)
+# Every word of `_LEAD`. A lead is a run of them, each after a space or a hyphen, so no lead
+# starts before the longest such run that ends at the candidate. That run is read forwards
+# on the reversed text with one anchored match, and the search for the lead starts where it
+# starts: `re` then tries a position or two instead of the 48 before the candidate.
+_LEAD_WORDS = (
+    "in", "on", "at", "since", "from", "by", "until", "till", "during", "throughout", "before",
+    "after", "between", "within", "over", "as", "of", "and", "to", "the", "very", "end", "start",
+    "beginning", "middle", "close", "turn", "course", "rest", "first", "second", "half", "part",
+    "latter", "early", "late", "mid", "calendar", "year",
+)  # fmt: skip
+_LEAD_RUN_REVERSED = re.compile(
+    r"(?i:[\s-]+(?:" + "|".join(w[::-1] for w in _LEAD_WORDS) + r")(?!\w))+"
+)
 
 
-def _apply_lead(text: str, f: _Found) -> None:
+def _lead_match(text: str, reverse: str, pos: int) -> re.Match[str] | None:
+    """The longest run of lead words (preposition, modifier, 'the') ending at `pos`.
+
+    `reverse` is `text[::-1]`.
+    """
+    run = _LEAD_RUN_REVERSED.match(reverse, len(text) - pos)
+    if run is None:
+        return None
+    return _LEAD_BEFORE.search(text, max(0, pos - 48, pos - len(run.group())), pos)
+
+
+def _apply_lead(text: str, reverse: str, f: _Found) -> None:
     """Read the preposition/modifier before a candidate: strength and text start."""
     f.text_start = f.prep_start = f.start
     if f.in_name:
         return
-    m = _lead_match(text, f.start)
+    m = _lead_match(text, reverse, f.start)
     if m is None:
         return
     prep = " ".join((m.group("prep") or "").lower().split())
@@ -1070,8 +1091,9 @@ def _collect(text: str) -> list[_Found]:
 def _resolved(text: str, ref: date | None, clauses: _Clauses) -> list[_Found]:
     """Candidates with their lead words read and their periods resolved."""
     out = []
+    reverse = text[::-1]
     for f in _collect(text):
-        _apply_lead(text, f)
+        _apply_lead(text, reverse, f)
         relative = f.atom.kind in RELATIVE_KINDS
         future = (
             relative

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import dateparser
@@ -437,3 +438,27 @@ def test_property_periods_ordered(text: str, ref: date | None) -> None:
 def test_property_deterministic(text: str, ref: date | None) -> None:
     """The same text and reference date give the same answer."""
     assert extract_dates(text, ref) == extract_dates(text, ref)
+
+
+# --- the fast lead search is the plain one -------------------------------------------
+
+
+def test_lead_words_cover_the_lead_pattern() -> None:
+    """Every word of the lead pattern is in the vocabulary the lead search starts from."""
+    pattern = re.sub(r"\(\?P<\w+>|\(\?\w+\)|\\[sbw]", " ", dates._LEAD.pattern)
+    assert set(re.findall(r"[a-z]+", pattern)) == set(dates._LEAD_WORDS)
+
+
+@PROPERTY_SETTINGS
+@given(text=texts, separator=st.sampled_from([" ", "-", "  ", "\n", ", ", "ſ", "İ"]))
+def test_property_lead_search_is_the_plain_search(text: str, separator: str) -> None:
+    """At every position, the lead found from the word run is the one a 48-character
+    search finds."""
+    text = text.replace(" ", separator, 1)
+    reverse = text[::-1]
+    for pos in range(len(text) + 1):
+        fast = dates._lead_match(text, reverse, pos)
+        plain = dates._LEAD_BEFORE.search(text, max(0, pos - 48), pos)
+        assert (fast and (fast.span(), fast.groupdict())) == (
+            plain and (plain.span(), plain.groupdict())
+        )
