@@ -86,28 +86,59 @@ def _split_paragraph(paragraph: str, offset: int) -> list[Sentence]:
     for match in _END.finditer(paragraph):
         if paragraph[match.start()] == "." and _is_abbreviation(paragraph, match.start()):
             continue
-        end = match.end()
-        piece = paragraph[start:end]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            out.append(Sentence(offset + start + lead, offset + end, piece.strip()))
-        start = end
-    piece = paragraph[start:]
-    if piece.strip():
-        lead = len(piece) - len(piece.lstrip())
-        out.append(
-            Sentence(
-                offset + start + lead, offset + start + lead + len(piece.strip()), piece.strip()
-            )
-        )
+        _add_piece(out, paragraph, start, match.end(), offset, closed=True)
+        start = match.end()
+    _add_piece(out, paragraph, start, len(paragraph), offset, closed=False)
     return out
 
 
+def _add_piece(
+    out: list[Sentence], text: str, start: int, end: int, offset: int, *, closed: bool
+) -> None:
+    """The sentence in text[start:end], if any; a closed one ends at `end`, the last of a
+    paragraph where its text ends."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        lead = len(piece) - len(piece.lstrip())
+        last = offset + end if closed else offset + start + lead + len(stripped)
+        out.append(Sentence(offset + start + lead, last, stripped))
+
+
+def _is_abbreviation_in(text: str, dot: int) -> bool:
+    """`_is_abbreviation` on the line of `text` holding `dot`."""
+    if dot == 0 or text[dot - 1] == "\n":  # first on its line: no word before it
+        return False  # (and `$` would match before that newline)
+    return _is_abbreviation(text, dot)  # [\w.] never crosses a newline
+
+
+# _END over a whole text: the space after a sentence stays on its line, and every
+# alternative starts with the punctuation mark, so `re` skips ahead to the next one.
+_END_IN_TEXT = re.compile(
+    r"""[.!?](?:[.!?]*['"’”)]*(?=[^\S\n]+['"‘“(]?[A-Z0-9£•])|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))"""
+)
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Every sentence of `text`, in order, with `text[s.start:s.end] == s.text`."""
+    """Every sentence of `text`, in order, with `text[s.start:s.end] == s.text`.
+
+    The same sentences as `_split_paragraph` on every line, from one scan of the text.
+    """
+    ends = [
+        match.end()
+        for match in _END_IN_TEXT.finditer(text)
+        if text[match.start()] != "." or not _is_abbreviation_in(text, match.start())
+    ]
     sentences: list[Sentence] = []
-    pos = 0
+    i, pos = 0, 0
     for line in text.split("\n"):
-        sentences.extend(_split_paragraph(line, pos))
-        pos += len(line) + 1
+        line_end = pos + len(line)
+        start = pos
+        while i < len(ends) and ends[i] <= line_end:
+            _add_piece(sentences, text, start, ends[i], 0, closed=True)
+            start = ends[i]
+            i += 1
+        if start < line_end:
+            _add_piece(sentences, text, start, line_end, 0, closed=False)
+        pos = line_end + 1
     return sentences
