@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.patterns import NameFinder
+from pipeline.patterns import Anchored, NameFinder
 from pipeline.reference import Reference
 from pipeline.spans import Spans
 
@@ -41,6 +41,7 @@ ORGANISATION = re.compile(
     rf"|\b{_CAPWORD}(?: (?:{_CAPWORD}|{_LINK})){{0,6}} (?:{_BODY_WORDS})\b(?:['’]s)?"
     r"|\b(?:Home Office|Europol|Interpol|Eurojust|Frontex|Border Force|Crown Prosecution Service)\b"
 )
+_ORGANISATIONS = Anchored(ORGANISATION, "[A-Z]")  # every alternative starts with a capital
 _ORG_LEADING = re.compile(r"^(?:The|A|An|Our|Its|Their|Some|All|Under|In|By|With)\s+")
 
 _SCALE = r"(?: ?(?:million|billion|thousand|m|bn|k)\b)?"
@@ -86,10 +87,10 @@ def find_countries(text: str, reference: Reference) -> list[Mention]:
 def find_organisations(text: str) -> list[Mention]:
     """Organisations named in `text`, by their shape."""
     found = []
-    for match in ORGANISATION.finditer(text):
-        name = match.group(0)
+    for match in _ORGANISATIONS.finditer(text):
+        name = match.group(1)
         lead = _ORG_LEADING.match(name)
-        start = match.start() + (lead.end() if lead else 0)
+        start = match.start(1) + (lead.end() if lead else 0)
         name = name[lead.end() :] if lead else name
         name = re.sub(r"['’]s$", "", name)
         if name.startswith(("Secretary of State", "Minister")):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.patterns import NameFinder
+from pipeline.patterns import Anchored, NameFinder
 from pipeline.reference import Reference
 from pipeline.spans import Spans
 
@@ -95,6 +95,8 @@ _FORWARD = re.compile(
     r" (?:on|against) [A-Z][\w-]*(?: (?:(?:of|in|and|the|against|on|for) )*[A-Z][\w-]*)*"
     r"|\bOperation [A-Z][a-z]+\b"
 )
+_HEADS = Anchored(_HEAD, "[ABCMORSTUs]")  # the first letters of the head words
+_FORWARDS = Anchored(_FORWARD, "[CDEOPU]")
 _LAST_TOKEN = re.compile(r"(?:\([^()\n]{1,60}\)|[\w'’-]+)$")
 _CONNECTORS = frozenset({"of", "and", "for", "the", "on", "in", "to"})
 _DETERMINERS = frozenset(
@@ -208,21 +210,23 @@ def _mention(start: int, end: int, text: str) -> MeasureMention:
 def _generic(text: str) -> list[MeasureMention]:
     """Measures found by shape: names ending in a head word, and forward-reading forms."""
     found = []
-    for head in _HEAD.finditer(text):
-        start = _name_start(text, head.start())
-        if head.group(0).split()[0] in _INSTITUTION_HEADS:
-            start = _institution_start(text, start, head.start())
-        if start < head.start():
-            found.append(_mention(start, head.end(), text))
-    for match in _FORWARD.finditer(text):
-        found.append(_mention(match.start(), match.end(), text))
+    for head in _HEADS.finditer(text):
+        head_start, head_end = head.span(1)
+        start = _name_start(text, head_start)
+        if head.group(1).split()[0] in _INSTITUTION_HEADS:
+            start = _institution_start(text, start, head_start)
+        if start < head_start:
+            found.append(_mention(start, head_end, text))
+    for match in _FORWARDS.finditer(text):
+        found.append(_mention(match.start(1), match.end(1), text))
     return found
 
 
 _BACK_REFERENCE = re.compile(
-    r"\b[Tt]he ((?i:directive|convention|strategy|taskforce|task force|centre|agency|mechanism|commissioner|action plan)"
+    r"\b[Tt]he (?P<head>(?i:directive|convention|strategy|taskforce|task force|centre|agency|mechanism|commissioner|action plan)"
     r"|Bill|Act|Cell|Group)\b"
 )
+_BACK_REFERENCES = Anchored(_BACK_REFERENCE, "[Tt]")
 
 
 _BACK_HEADS = ("directive", "convention", "strategy", "taskforce", "task force", "centre", "agency",
@@ -234,19 +238,19 @@ def _back_references(text: str, found: list[MeasureMention]) -> list[MeasureMent
     taken = Spans((m.start, m.end) for m in found)
     last: dict[str, MeasureMention] = {}
     out, i = [], 0
-    for match in _BACK_REFERENCE.finditer(text):
-        while i < len(found) and found[i].end <= match.start():
+    for match in _BACK_REFERENCES.finditer(text):
+        while i < len(found) and found[i].end <= match.start(1):
             lowered = found[i].name.lower()
             last.update({head: found[i] for head in _BACK_HEADS if head in lowered})
             i += 1
-        head = match.group(1).lower()
-        if head in last and not taken.overlaps(match.start(1), match.end(1)):
+        head = match.group("head").lower()
+        if head in last and not taken.overlaps(match.start("head"), match.end("head")):
             m = last[head]
             out.append(
                 MeasureMention(
-                    match.start(),
-                    match.end(),
-                    match.group(0),
+                    match.start(1),
+                    match.end(1),
+                    match.group(1),
                     m.measure_id,
                     m.name,
                     m.kind,

@@ -16,6 +16,8 @@ lowered text and the caller uses the flagged pattern.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 
 
 def _trie(names: list[str]) -> dict:
@@ -92,7 +94,7 @@ class NameFinder:
             return
         if not ignore_case:
             self._fast = re.compile(rf"{_first_char_regex(_trie(cleaned))}(?![\w-])")
-        elif all(name.isascii() and not re.search(r"[A-Z]", name) for name in cleaned):
+        elif _lower_ascii_literals(self.pattern.pattern):
             self._lowered = case_sensitive_twin(self.pattern)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -140,9 +142,51 @@ def lowered_for_ascii(text: str) -> str | None:
     return text.lower()
 
 
+def _is_uncased_mark(char: str) -> bool:
+    """Punctuation, symbol or space with no case ("’", "–", "£"): it matches only itself, with
+    or without IGNORECASE, and no other character lower-cases to it."""
+    return char.lower() == char == char.upper() and unicodedata.category(char)[0] in "PSZ"
+
+
+def _lower_ascii_literals(source: str) -> bool:
+    """Whether a pattern's literals are lower-case ASCII or uncased marks (no inline flags)."""
+    return all(c.isascii() or _is_uncased_mark(c) for c in source) and not re.search(
+        r"[A-Z]|\(\?[a-z]*i", source
+    )
+
+
 def case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """`pattern` without IGNORECASE, for `lowered_for_ascii` texts; its literals must be lower-case ASCII."""
+    """`pattern` without IGNORECASE, for `lowered_for_ascii` texts; its literals must be
+    lower-case ASCII or uncased marks."""
     source = pattern.pattern
-    if not source.isascii() or re.search(r"[A-Z]|\(\?[a-z]*i", source):
+    if not _lower_ascii_literals(source):
         raise ValueError(f"not a pattern of lower-case ASCII literals: {source[:80]}")
     return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+class Anchored:
+    """`pattern.finditer`, faster, for a case-sensitive pattern whose every match starts with
+    a character of the class `first` (for instance "[A-Z]" for capitalised names).
+
+    A pattern that starts with a look-behind or a choice is tried at every position;
+    this one starts with `first`, so `re` skips ahead to the next such character, and
+    checks the whole pattern there in a look-ahead (inside a one-character look-behind,
+    to start it at that character). Group 1 is the match; named groups keep their names.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], first: str) -> None:
+        if pattern.flags & re.IGNORECASE or re.search(r"\\[1-9]", pattern.pattern):
+            raise ValueError(
+                "Anchored needs a case-sensitive pattern without numbered back-references"
+            )
+        self.pattern = pattern
+        self._scan = re.compile(f"{first}(?<=(?=({pattern.pattern})){first})", pattern.flags)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Matches of the scan pattern, in order and not overlapping, as `pattern.finditer`
+        gives them (for a pattern that never matches empty): `m.span(1)`, `m.group(name)`."""
+        search = self._scan.search
+        match = search(text)
+        while match is not None:
+            yield match
+            match = search(text, max(match.end(1), match.start(1) + 1))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.patterns import NameFinder
+from pipeline.patterns import Anchored, NameFinder
 from pipeline.reference import Reference
 from pipeline.spans import Spans
 
@@ -24,6 +24,7 @@ GENERIC_NAME = re.compile(
     rf"\b{_HONORIFIC} {_CAP}(?: {_CAP}){{0,2}}(?: of {_CAP}(?: {_CAP}){{0,2}})?"
     rf"|(?<=Minister )(?:{_CAP} ){{1,2}}{_CAP}|(?<=Secretary )(?:{_CAP} ){{1,2}}{_CAP}"
 )
+_GENERIC_NAMES = Anchored(GENERIC_NAME, "[A-Z]")  # every alternative starts with a capital
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +92,11 @@ def find_people(text: str, reference: Reference, on: date | None) -> list[Person
     for start, end in _index(reference).names.spans(text):
         found.append(_mention(reference, text, start, end, on))
         taken.add(start, end)
-    for match in GENERIC_NAME.finditer(text):
-        if taken.overlaps(*match.span()):
+    for match in _GENERIC_NAMES.finditer(text):
+        start, end = match.span(1)
+        if taken.overlaps(start, end):
             continue
-        found.append(_mention(reference, text, match.start(), match.end(), on))
+        found.append(_mention(reference, text, start, end, on))
     return sorted(found, key=lambda m: m.start)
 
 
