@@ -198,15 +198,25 @@ def markdown_to_text(markdown: str) -> str:
 # --- cleaning -------------------------------------------------------------
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# The runs _SPACES.sub(" ", ...) changes (all but a lone " "); the pattern starts with the
+# class, so `re` skips ahead to the next space.
+_SPACES_TO_CHANGE = re.compile(
+    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+    r"(?:(?<! )[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]*|[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+)"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BLANK_RUN = re.compile(r"\n\n\n+")  # \n{3,}, with a literal prefix `re` can skip to
+_OTHER_SPACES = "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000"
 
 
 def normalise(text: str) -> str:
     """NFC, Unix newlines, no control characters, single spaces, no blank-line runs."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text).replace("\ufeff", "")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if "  " in text or any(space in text for space in _OTHER_SPACES):
+        text = _SPACES_TO_CHANGE.sub(" ", text)  # no newline in _SPACES: as line by line
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()
 
 
 def strip_furniture(text: str) -> tuple[str, list[str]]:
@@ -224,7 +234,7 @@ def strip_furniture(text: str) -> tuple[str, list[str]]:
     titles = furniture.member_title_lines(kept)
     removed.extend(kept[i] for i in sorted(titles))
     kept = [line for i, line in enumerate(kept) if i not in titles]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip(), removed
+    return _BLANK_RUN.sub("\n\n", "\n".join(kept)).strip(), removed
 
 
 def clean(raw: bytes, suffix: str) -> LoadedText:
