@@ -29,6 +29,7 @@ from functools import lru_cache
 import dateparser
 
 from pipeline.dates import extract_dates
+from pipeline.patterns import lowered_twin, search_ignoring_case
 
 _DAY = r"\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+,? \d{4}"
 
@@ -75,6 +76,29 @@ _UNDER_GOVERNMENT = re.compile(
     r"^This was published under the (?P<gov>.+?) government\.?\s*$", re.M
 )
 _LORDS_QUESTION = re.compile(r"To ask (?:Her|His) Majesty['’]s Government", re.I)
+
+_WIRE_MARKERS_LOWER = lowered_twin(WIRE_MARKERS)
+_LORDS_QUESTION_LOWER = lowered_twin(_LORDS_QUESTION)
+
+# A literal that every match of a rule contains: a text without it has no match, and
+# `str.find` tells that much faster than the rule (most rules start with `^` or a choice,
+# which `re` tries at every position).
+_NEEDLES: dict[re.Pattern[str], str] = {
+    _HANSARD: " Deb",
+    _PUBLISHED: "ublished",
+    _ASKED: "sked on",
+    _ANSWERED: "nswered on",
+    _WEEKDAY_LINE: "day",
+    _STATEMENT_MAKER: "The ",
+    _UNDER_GOVERNMENT: "This was published under the ",
+}
+
+
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern.search(text)`, skipped when the text lacks the rule's literal."""
+    return pattern.search(text) if _NEEDLES[pattern] in text else None
+
+
 _PEER = re.compile(r"^(?:Lord|Baroness|Lady|Earl|Viscount|The Lord|The Baroness)\b")
 _NAME_LINE = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Baroness|Lady)\.? )?(?:[A-Z][\w'’-]+ ?){1,5}(?:of [A-Z][\w'’ -]+)?$"
@@ -153,7 +177,7 @@ def _skip_line_of(meta: DocumentMeta, text: str, match: re.Match[str] | None) ->
 
 def _hansard(meta: DocumentMeta, text: str, lines: list[tuple[int, int, str]]) -> None:
     """Hansard citation: type, house, date and the written-answer layout."""
-    match = _HANSARD.search(text)
+    match = _search(_HANSARD, text)
     if not match:
         return
     meta.house = HOUSE_BY_PREFIX[match.group("prefix")]
@@ -185,7 +209,7 @@ def _question_layout(meta: DocumentMeta, lines: list[tuple[int, int, str]]) -> N
 
 def _question_page(meta: DocumentMeta, text: str, lines: list[tuple[int, int, str]]) -> None:
     """UK Parliament question page: asked and answered dates, answerer."""
-    asked, answered = _ASKED.search(text), _ANSWERED.search(text)
+    asked, answered = _search(_ASKED, text), _search(_ANSWERED, text)
     if not (asked or answered):
         return
     meta.doc_type = "written question" if meta.doc_type == "other" else meta.doc_type
@@ -214,10 +238,10 @@ def _question_page(meta: DocumentMeta, text: str, lines: list[tuple[int, int, st
 
 def _statement(meta: DocumentMeta, text: str, lines: list[tuple[int, int, str]]) -> None:
     """Written statement header: weekday date line and "The <post> (<name>)"."""
-    weekday = _WEEKDAY_LINE.search(text[:2000])
+    weekday = _search(_WEEKDAY_LINE, text[:2000])
     if weekday and _set_date(meta, weekday):
         _skip_line_of(meta, text, weekday)
-    maker = _STATEMENT_MAKER.search(text)
+    maker = _search(_STATEMENT_MAKER, text)
     if not (
         maker and re.search(r"Minister|Secretary|Solicitor|Attorney|Lord", maker.group("post"))
     ):
@@ -229,10 +253,14 @@ def _statement(meta: DocumentMeta, text: str, lines: list[tuple[int, int, str]])
         meta.title = headings[-1].strip()
 
 
+_SENTENCE_END = frozenset(".!?:;,’'\"”)")
+
+
 def is_heading(line: str) -> bool:
     """A short line with no sentence punctuation at its end: a title or a section heading."""
-    words = line.split()
-    return 0 < len(words) <= 12 and not re.search(r"[.!?:;,’'\"”)]\s*$", line)
+    if not 0 < len(line.split()) <= 12:
+        return False
+    return line.rstrip()[-1] not in _SENTENCE_END  # as re.search(r"[...]\s*$", line)
 
 
 def _type_line(meta: DocumentMeta, lines: list[tuple[int, int, str]]) -> None:
@@ -250,10 +278,10 @@ def _type_line(meta: DocumentMeta, lines: list[tuple[int, int, str]]) -> None:
 
 def _gov_uk_footer(meta: DocumentMeta, text: str) -> None:
     """ "Published 22 March 2011" and "This was published under the ... government"."""
-    published = _PUBLISHED.search(text)
+    published = _search(_PUBLISHED, text)
     _set_date(meta, published)
     _skip_line_of(meta, text, published)
-    under = _UNDER_GOVERNMENT.search(text)
+    under = _search(_UNDER_GOVERNMENT, text)
     if under:
         meta.government_as_printed = under.group("gov")
         _skip_line_of(meta, text, under)
@@ -269,7 +297,7 @@ def _house(meta: DocumentMeta, text: str) -> None:
     ):
         return
     if (
-        _LORDS_QUESTION.search(text)
+        search_ignoring_case(_LORDS_QUESTION, _LORDS_QUESTION_LOWER, text)
         or _PEER.match(meta.speaker)
         or re.search(r"\bHL ?WS\d|House of Lords", text)
     ):
@@ -287,7 +315,9 @@ def read_meta(text: str) -> DocumentMeta:
     _question_page(meta, text, lines)
     _gov_uk_footer(meta, text)
     _statement(meta, text, lines)
-    if meta.doc_type == "other" and WIRE_MARKERS.search(text[:3000]):
+    if meta.doc_type == "other" and search_ignoring_case(
+        WIRE_MARKERS, _WIRE_MARKERS_LOWER, text[:3000]
+    ):
         meta.doc_type = "news wire"
     if meta.doc_type == "other" and meta.speaker_post_as_printed:
         meta.doc_type = "written statement"

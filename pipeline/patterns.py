@@ -130,16 +130,44 @@ def _lowers_safely(char: str) -> bool:
     )
 
 
+# The last text asked about and its answer, as one tuple (safe to read from threads).
+_last_lowered: tuple[str, str | None] = ("", "")
+
+
 def lowered_for_ascii(text: str) -> str | None:
     """`text.lower()` when it can stand for `text` under IGNORECASE (see above), else None."""
+    global _last_lowered
+    last_text, last_lowered = _last_lowered
+    if text is last_text:  # several finders ask about the same document in turn
+        return last_lowered
+    lowered: str | None = text.lower()
     if not text.isascii():
         for char in set(_NON_ASCII.findall(text)):
             safe = _LOWERS_SAFELY.get(char)
             if safe is None:
                 safe = _LOWERS_SAFELY[char] = _lowers_safely(char)
             if not safe:
-                return None
-    return text.lower()
+                lowered = None
+                break
+    _last_lowered = (text, lowered)
+    return lowered
+
+
+def search_ignoring_case(
+    pattern: re.Pattern[str], twin: re.Pattern[str], text: str
+) -> re.Match[str] | None:
+    """`pattern.search(text)` (an IGNORECASE pattern) through its case-sensitive `twin` on the
+    lowered text when there is one; only the span and groups are alike, not the text."""
+    lowered = lowered_for_ascii(text)
+    return pattern.search(text) if lowered is None else twin.search(lowered)
+
+
+def lowered_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`case_sensitive_twin` of an IGNORECASE pattern written with upper-case letters: its
+    source lower-cased, which must not change an escape or a group name."""
+    if re.search(r"\\[A-Z]|\\N|\(\?P", pattern.pattern):
+        raise ValueError(f"lower-casing would change the pattern: {pattern.pattern[:80]}")
+    return case_sensitive_twin(re.compile(pattern.pattern.lower(), pattern.flags))
 
 
 def _is_uncased_mark(char: str) -> bool:
