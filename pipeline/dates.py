@@ -67,6 +67,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,10 +339,11 @@ def _as_date(value: date | datetime | None) -> date | None:
 
 
 # --- atoms and periods -------------------------------------------------------------
+# Named tuples rather than frozen dataclasses: a text has dozens of atoms, and a named tuple
+# is built, hashed and compared in C.
 
 
-@dataclass(frozen=True, slots=True)
-class _Atom:
+class _Atom(NamedTuple):
     """A normalised expression: the cache key for resolution."""
 
     kind: str
@@ -353,8 +355,7 @@ class _Atom:
     mode: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Period:
+class _Period(NamedTuple):
     """A resolved period."""
 
     value: str
