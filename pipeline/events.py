@@ -121,10 +121,24 @@ def _post_on(
         return "", ""
     for day in (on, fallback):
         if day is not None:
-            posts = reference.posts_at(person.person, day)
-            if posts:
-                return posts[0].post, posts[0].party
+            held = _first_post(reference, person.person, day)
+            if held is not None:
+                return held
     return person.post, person.party
+
+
+_FIRST_POSTS: dict[tuple[str, str, date], tuple[str, str] | None] = {}
+
+
+def _first_post(reference: Reference, person: str, day: date) -> tuple[str, str] | None:
+    """(post, party) of the most senior post `person` held on `day`, or None; memoised."""
+    key = (reference.sha256, person, day)
+    if key not in _FIRST_POSTS:
+        if len(_FIRST_POSTS) > 200_000:  # a long-lived process: start again rather than grow
+            _FIRST_POSTS.clear()
+        posts = reference.posts_at(person, day)
+        _FIRST_POSTS[key] = (posts[0].post, posts[0].party) if posts else None
+    return _FIRST_POSTS[key]
 
 
 def _measure_for(facts: SentenceFacts, mention: DateMention | None) -> MeasureMention | None:

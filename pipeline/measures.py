@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.patterns import Anchored, NameFinder
 from pipeline.reference import Reference
@@ -108,23 +109,37 @@ _INSTITUTION_FIRST = frozenset(
 _MAX_WORDS = 8
 
 
-def _name_start(text: str, head_start: int) -> int:
-    """Start of the name that ends just before a head word (`head_start` if there is none)."""
+# _LAST_TOKEN read backwards: matched from the token's end in the reversed text, it finds
+# the same token (the longest that ends there and fits the window) without trying every
+# start position of the window.
+_LAST_TOKEN_REVERSED = re.compile(r"\)[^()\n]{1,60}\(|[\w'’-]+")
+
+
+def _name_start(text: str, head_start: int, reversed_text: str = "") -> int:
+    """Start of the name that ends just before a head word (`head_start` if there is none).
+
+    `reversed_text` is `text[::-1]`, when the caller has it.
+    """
+    backwards = reversed_text or text[::-1]
     start = pos = head_start
     for _ in range(_MAX_WORDS):
         if pos < 2 or text[pos - 1] != " ":
             break
-        token = _LAST_TOKEN.search(text, max(0, pos - 63), pos - 1)
+        # as _LAST_TOKEN.search(text, max(0, pos - 63), pos - 1)
+        token = _LAST_TOKEN_REVERSED.match(
+            backwards, len(text) - pos + 1, len(text) - max(0, pos - 63)
+        )
         if token is None:
             break
-        word = token.group(0)
+        word_start = len(text) - token.end()
+        word = text[word_start : pos - 1]
         if word in _DETERMINERS or not (word[0].isupper() or word in _CONNECTORS or word[0] == "("):
             break
         if word == "the" and not re.search(
-            r"\b(?:of|for) $", text[max(0, token.start() - 5) : token.start()]
+            r"\b(?:of|for) $", text[max(0, word_start - 5) : word_start]
         ):
             break  # "Office of the X" is one name; "the X and the Y" is two
-        pos = token.start()
+        pos = word_start
         if word[0].isupper():
             start = pos
     return start
@@ -168,6 +183,7 @@ def _gazetteer(reference: Reference) -> _Gazetteer:
     return gazetteer
 
 
+@lru_cache(maxsize=4096)
 def _theme(name: str, kind: str) -> str:
     """Theme of a measure the table does not know, from its name and kind."""
     if kind == "legislation":
@@ -190,6 +206,7 @@ def _institution_start(text: str, start: int, head_start: int) -> int:
     return firsts[-1].start() if firsts else head_start
 
 
+@lru_cache(maxsize=4096)
 def _kind(name: str) -> str:
     """Kind of a generically found measure, from the head word in its name."""
     lowered = name.lower()
@@ -210,9 +227,11 @@ def _mention(start: int, end: int, text: str) -> MeasureMention:
 def _generic(text: str) -> list[MeasureMention]:
     """Measures found by shape: names ending in a head word, and forward-reading forms."""
     found = []
+    backwards = ""
     for head in _HEADS.finditer(text):
         head_start, head_end = head.span(1)
-        start = _name_start(text, head_start)
+        backwards = backwards or text[::-1]
+        start = _name_start(text, head_start, backwards)
         if head.group(1).split()[0] in _INSTITUTION_HEADS:
             start = _institution_start(text, start, head_start)
         if start < head_start:

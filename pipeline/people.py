@@ -70,8 +70,21 @@ def _index(reference: Reference) -> _Index:
     return _INDEXES[reference.sha256]
 
 
+_RESOLVED: dict[tuple[str, str, date | None], tuple[str, str, str]] = {}
+
+
 def resolve_person(reference: Reference, name: str, on: date | None) -> tuple[str, str, str]:
     """(canonical person, post on `on`, party) for a name; empty strings when unknown."""
+    key = (reference.sha256, name, on)
+    if key not in _RESOLVED:  # the same names recur on the same days across documents
+        if len(_RESOLVED) > 200_000:  # a long-lived process: start again rather than grow
+            _RESOLVED.clear()
+        _RESOLVED[key] = _resolve_person(reference, name, on)
+    return _RESOLVED[key]
+
+
+def _resolve_person(reference: Reference, name: str, on: date | None) -> tuple[str, str, str]:
+    """resolve_person, not memoised."""
     people = reference.resolve(name, on)
     if len(people) != 1:
         member = reference.member(name, on)
