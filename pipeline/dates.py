@@ -263,10 +263,9 @@ _NUMERIC = re.compile(
 )
 
 # Family 4: relative words.
-_RELATIVE_WORDS = _trie(_variants(
-    ("today", "yesterday", "tomorrow", "earlier", "later", "this", "past", "last", "previous",
-     "next", "coming")
-))  # fmt: skip
+RELATIVE_WORDS = ("today", "yesterday", "tomorrow", "earlier", "later", "this", "past", "last",
+                  "previous", "next", "coming")  # fmt: skip
+_RELATIVE_WORDS = _trie(_variants(RELATIVE_WORDS))
 _RELATIVE = re.compile(
     rf"(?P<w>{_RELATIVE_WORDS})"
     rf"(?:\s+(?P<this>(?i:this)\s+)?(?:(?P<num>[0-9]{{1,2}}|(?i:{_NUMW}))\s+)?"
@@ -628,6 +627,43 @@ def _left_ok(text: str, pos: int, bad: frozenset[str]) -> bool:
     return not (c.isalnum() or c == "_" or c in bad)
 
 
+@lru_cache(maxsize=1)
+def _lower(text: str) -> str | None:
+    """The text in lower case, or None when lower-casing moves offsets ("İ" becomes two
+    characters). Cached for the scanners of the same text."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None
+
+
+@lru_cache(maxsize=1)
+def _year_matches(text: str) -> tuple[re.Match[str], ...]:
+    """Every `_YEAR` hit, for the year and the numeric scanners of the same text."""
+    return tuple(_YEAR.finditer(text))
+
+
+def _finditer_at(
+    pattern: re.Pattern[str], text: str, words: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` yields, for a pattern that can match only where one of
+    `words` starts (in any case). `str.find` skips the rest of the text far faster than
+    `re` does, and the pattern is tried at the few places found."""
+    lower = _lower(text)
+    if lower is None:
+        yield from pattern.finditer(text)
+        return
+    starts = []
+    for word in words:
+        i = lower.find(word)
+        while i >= 0:
+            starts.append(i)
+            i = lower.find(word, i + 1)
+    pos = 0
+    for i in sorted(starts):
+        if i >= pos and (m := pattern.match(text, i)):
+            yield m
+            pos = m.end()
+
+
 def _before(pattern: re.Pattern[str], text: str, pos: int, width: int = 40) -> re.Match[str] | None:
     """`pattern` (ending in $) matched against the text just before `pos`."""
     return pattern.search(text, max(0, pos - width), pos)
@@ -720,7 +756,7 @@ def _after_keyword(text: str, pos: int) -> bool:
 def _scan_years(text: str) -> Iterator[_Hit]:
     """Everything anchored on a four-digit year: bare years, years in names, financial
     years and ranges, ISO dates, quarters, decades."""
-    for m in _YEAR.finditer(text):
+    for m in _year_matches(text):
         start, year = m.start(), int(m.group())
         fy_ok = text[max(0, start - 2) : start] == "FY"
         if not (_left_ok(text, start, _YEAR_LEFT_BAD) or fy_ok):
@@ -817,9 +853,24 @@ def _season_hits(text: str, m: re.Match[str], code: str) -> Iterator[_Hit]:
         yield from _relative_name(text, m.start(), m.end(), _Atom("rseason", word=code))
 
 
+def _numeric_matches(text: str) -> Iterator[re.Match[str]]:
+    """What `_NUMERIC.finditer(text)` yields, tried only before the years.
+
+    The year of a numeric date is a `_YEAR` hit after a separator, 4 to 6 characters after
+    the start of the date; two dates never overlap, and the first start that matches is the
+    one a scan from the left finds."""
+    for year in _year_matches(text):
+        y = year.start()
+        if y >= 4 and text[y - 1] in "/.-":
+            for start in range(max(0, y - 6), y - 3):
+                if m := _NUMERIC.match(text, start):
+                    yield m
+                    break
+
+
 def _scan_numeric(text: str) -> Iterator[_Hit]:
     """26/03/2020, 26.03.2020, 26-03-2020 (day first)."""
-    for m in _NUMERIC.finditer(text):
+    for m in _numeric_matches(text):
         if _left_ok(text, m.start(), _DATE_LEFT_BAD) and 1 <= int(m.group("d")) <= 31:
             atom = _Atom("day", int(m.group("y")), int(m.group("m")), int(m.group("d")))
             yield m.start(), m.end(), atom, False, False
@@ -858,7 +909,7 @@ def _relative_atom(m: re.Match[str], the: bool) -> _Atom | None:
 
 def _scan_relative(text: str) -> Iterator[_Hit]:
     """today, last year, earlier this month, the past two years, three weeks ago."""
-    for m in _RELATIVE.finditer(text):
+    for m in _finditer_at(_RELATIVE, text, RELATIVE_WORDS):
         if not _left_ok(text, m.start(), _NO_CHARS):
             continue
         the = _before(_THE_BEFORE, text, m.start(), 8)
@@ -866,7 +917,7 @@ def _scan_relative(text: str) -> Iterator[_Hit]:
         if atom is not None:
             start = the.start() if the and atom.kind == "window" else m.start()
             yield start, m.end(), atom, False, False
-    for m in _AGO.finditer(text):
+    for m in _finditer_at(_AGO, text, ("ago",)):
         before = _before(_AGO_BEFORE, text, m.start(), 24)
         if before:
             unit = UNIT_NAMES[before.group("unit").lower()]
