@@ -11,6 +11,7 @@ arrests", "£10 million"); numbers that are dates, identifiers or "24/7" are not
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.patterns import Anchored, NameFinder
@@ -45,13 +46,62 @@ _ORGANISATIONS = Anchored(ORGANISATION, "[A-Z]")  # every alternative starts wit
 _ORG_LEADING = re.compile(r"^(?:The|A|An|Our|Its|Their|Some|All|Under|In|By|With)\s+")
 
 _SCALE = r"(?: ?(?:million|billion|thousand|m|bn|k)\b)?"
-_QUALIFIER = r"(?:(?:over|more than|around|about|almost|nearly|at least|up to|some|fewer than|less than|approximately) )?"
+_QUALIFIERS = (
+    "over", "more than", "around", "about", "almost", "nearly", "at least", "up to", "some",
+    "fewer than", "less than", "approximately",
+)  # fmt: skip
+_QUALIFIER = rf"(?:(?:{'|'.join(_QUALIFIERS)}) )?"
 FIGURE = re.compile(
     rf"(?<![\w/.,£-]){_QUALIFIER}(?:£\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?){_SCALE}%?(?![\w/]|[.,]\d|-\w)"
     r"(?P<what>(?: (?!(?:of|to|and|in|on|for|the|a|an|by|with|from|at|is|are|was|were|have|has|had|who|which|that|this|last|next|each|every|per)\b)"
     r"[a-zA-Z][\w-]*){0,3})"
 )
+_AMOUNT = re.compile(r"£|%|million|billion|\bm\b|bn")  # a figure that needs no noun
 _BRACKETED_NUMBER = re.compile(r"\[\d+\]")
+# The first digit of a FIGURE match follows a non-word character (a space, "£" or the
+# look-behind's class); the digit comes first so that `re` skips ahead to digits.
+_NUMBER_START = re.compile(r"\d(?<!\w\d)")
+
+
+_QUALIFIERS_BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(q for q in _QUALIFIERS if q[-1] == last) for last in {q[-1] for q in _QUALIFIERS}
+}
+
+
+def _figure_starts(text: str, number: int) -> list[int]:
+    """Where a FIGURE match whose number starts at `number` may start, in order.
+
+    Before the number a match holds only `_QUALIFIER` then `£\\s?`: each of its
+    forms is tried as a literal, the last white space by `str.isspace` (as `\\s`).
+    """
+    ends = [number]  # where the qualifier would end (before its space)
+    if number >= 1 and text[number - 1] == "£":
+        ends.append(number - 1)
+    if number >= 2 and text[number - 2] == "£" and text[number - 1].isspace():
+        ends.append(number - 2)
+    starts = list(ends)
+    for end in ends:
+        if end >= 3 and text[end - 1] == " ":
+            for q in _QUALIFIERS_BY_LAST.get(text[end - 2], ()):
+                start = end - 1 - len(q)
+                if start >= 0 and text.startswith(q, start):
+                    starts.append(start)
+    return sorted(starts) if len(starts) > 1 else starts
+
+
+def _figures(text: str) -> Iterator[re.Match[str]]:
+    """`FIGURE.finditer(text)`, found from the numbers: a match holds a number at most
+    `len("approximately £ ")` characters after its start, so FIGURE is tried only there."""
+    last_end = 0
+    for number in _NUMBER_START.finditer(text):
+        if number.start() < last_end:
+            continue
+        for start in _figure_starts(text, number.start()):
+            match = FIGURE.match(text, start) if start >= last_end else None
+            if match is not None:
+                yield match
+                last_end = match.end()
+                break
 
 
 def _dedupe(values: list[str]) -> list[str]:
@@ -104,11 +154,11 @@ def find_figures(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
     """Quantities with what they count; spans in `exclude` (dates) are skipped."""
     blocked = Spans([*exclude, *(m.span() for m in _BRACKETED_NUMBER.finditer(text))])
     found = []
-    for match in FIGURE.finditer(text):
+    for match in _figures(text):
         if blocked.overlaps(*match.span()):
             continue
         figure = match.group(0).strip()
-        if not match.group("what") and not re.search(r"£|%|million|billion|\bm\b|bn", figure):
+        if not match.group("what") and not _AMOUNT.search(figure):
             continue
         found.append(Mention(match.start(), match.start() + len(figure), figure, figure))
     return found
