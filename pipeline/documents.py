@@ -258,7 +258,7 @@ _SENTENCE_END = frozenset(".!?:;,’'\"”)")
 
 def is_heading(line: str) -> bool:
     """A short line with no sentence punctuation at its end: a title or a section heading."""
-    if not 0 < len(line.split()) <= 12:
+    if not 0 < len(line.split(None, 12)) <= 12:  # at most 13 pieces: more than 12 words
         return False
     return line.rstrip()[-1] not in _SENTENCE_END  # as re.search(r"[...]\s*$", line)
 

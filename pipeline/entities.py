@@ -104,11 +104,6 @@ def _figures(text: str) -> Iterator[re.Match[str]]:
                 break
 
 
-def _dedupe(values: list[str]) -> list[str]:
-    """Values in first-seen order without repeats."""
-    return list(dict.fromkeys(values))
-
-
 _COUNTRY_PATTERNS: dict[str, tuple[NameFinder, dict[str, str]]] = {}
 
 
@@ -166,4 +161,6 @@ def find_figures(text: str, exclude: list[tuple[int, int]]) -> list[Mention]:
 
 def joined(mentions: list[Mention]) -> str:
     """The distinct values of `mentions`, "; "-separated, in order."""
-    return "; ".join(_dedupe([m.value for m in mentions]))
+    if not mentions:
+        return ""
+    return "; ".join(dict.fromkeys([m.value for m in mentions]))  # first-seen order, no repeats

@@ -127,6 +127,19 @@ def _post_on(
     return person.post, person.party
 
 
+_GOVERNMENTS: dict[tuple[str, date], str] = {}
+
+
+def _government_on(reference: Reference, day: date) -> str:
+    """`reference.government_label_at(day)`, memoised."""
+    key = (reference.sha256, day)
+    if key not in _GOVERNMENTS:
+        if len(_GOVERNMENTS) > 200_000:  # a long-lived process: start again rather than grow
+            _GOVERNMENTS.clear()
+        _GOVERNMENTS[key] = reference.government_label_at(day)
+    return _GOVERNMENTS[key]
+
+
 _FIRST_POSTS: dict[tuple[str, str, date], tuple[str, str] | None] = {}
 
 
@@ -208,7 +221,7 @@ def _row(
         "minister": shared.minister_name,
         "minister_post": post,
         "party": party,
-        "government": reference.government_label_at(day),
+        "government": _government_on(reference, day),
         "measure": measure.name if measure else "",
         "measure_kind": measure.kind if measure else "",
         "theme": shared.theme(measure, sentence.text),
