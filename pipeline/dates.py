@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_right, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -298,7 +298,8 @@ _PAST = re.compile(
     r"|\w{3,}ed)\b"
 )
 _SENTENCE_END = re.compile(r"[.!?;:\n\r](?:(?<=[\n\r])|(?=\s|$|[\"'’”)]))")
-_COMMA = re.compile(r",")
+# The same marks on the reversed text (a mark is followed by a space, a quote or the end).
+_SENTENCE_END_REVERSED = re.compile(r"[\n\r]|(?:^|(?<=[\s\"'’”)]))[.!?;:]")
 _NAME_TOKEN = re.compile(r"\([^()\n]{1,80}\)|[^\s()]+")
 
 
@@ -940,31 +941,29 @@ class _Clauses:
     """Sentence and comma boundaries of a text, for tense decisions.
 
     Most candidates never need their tense (a past date is past in any clause), so the
-    boundaries are found on the first question.
+    marks around a candidate are looked for only when its tense is asked for: the next one
+    forwards, the previous one forwards on the reversed text (`reverse` is `text[::-1]`).
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, reverse: str) -> None:
         self.text = text
-        self.sentences: list[int] | None = None
-        self.commas: list[int] = []
+        self.reverse = reverse
         self._cache: dict[tuple[int, int, int, int], bool] = {}
 
-    @staticmethod
-    def _bounds(marks: list[int], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-        """The stretch between the marks around [start, end), inside [lo, hi]."""
-        i = bisect_left(marks, start)
-        left = marks[i - 1] + 1 if i else 0
-        j = bisect_left(marks, end)
-        right = marks[j] if j < len(marks) else hi
-        return max(left, lo), min(right, hi)
+    def _sentence(self, start: int, end: int) -> tuple[int, int]:
+        """From after the last sentence end before `start` to the first at or after `end`."""
+        size = len(self.text)
+        before = _SENTENCE_END_REVERSED.search(self.reverse, size - start)
+        after = _SENTENCE_END.search(self.text, end)
+        return (size - before.start() if before else 0), (after.start() if after else size)
 
     def is_future(self, start: int, end: int) -> bool:
         """True when the clause around [start, end) is in the future tense."""
-        if self.sentences is None:
-            self.sentences = [m.start() for m in _SENTENCE_END.finditer(self.text)]
-            self.commas = [m.start() for m in _COMMA.finditer(self.text)]
-        s_lo, s_hi = self._bounds(self.sentences, start, end, 0, len(self.text))
-        c_lo, c_hi = self._bounds(self.commas, start, end, s_lo, s_hi)
+        s_lo, s_hi = self._sentence(start, end)
+        c_lo = self.text.rfind(",", s_lo, start) + 1 or s_lo
+        c_hi = self.text.find(",", end, s_hi)
+        if c_hi < 0:
+            c_hi = s_hi
         key = (s_lo, s_hi, c_lo, c_hi)
         if key not in self._cache:
             self._cache[key] = self._tense(s_lo, s_hi, c_lo, c_hi)
@@ -1143,9 +1142,8 @@ def _collect(text: str) -> list[_Found]:
 def _resolved(text: str, ref: date | None, clauses: _Clauses) -> list[_Found]:
     """Candidates with their lead words read and their periods resolved."""
     out = []
-    reverse = text[::-1]
     for f in _collect(text):
-        _apply_lead(text, reverse, f)
+        _apply_lead(text, clauses.reverse, f)
         relative = f.atom.kind in RELATIVE_KINDS
         future = (
             relative
@@ -1187,7 +1185,7 @@ def extract_dates(text: str, reference_date: date | None) -> list[DateMention]:
     if not text:
         return []
     ref = _as_date(reference_date)
-    clauses = _Clauses(text)
+    clauses = _Clauses(text, text[::-1])
     found = _resolved(text, ref, clauses)
     candidates: list[DateMention] = []
     for a, b, span in _ranges(text, found):
