@@ -63,7 +63,7 @@ def furniture_reason(line: str) -> str | None:
     """Why `line` is page furniture, or None when it is content."""
     if len(line) > _LONGEST_FURNITURE:
         return None
-    if _PORTRAIT.match(line):
+    if "Portrait" in line and _PORTRAIT.match(line):
         return "portrait caption"
     match = _LINE_RULES.fullmatch(line)
     return FURNITURE_LINES[int(match.lastgroup[1:])][1] if match else None
