@@ -22,9 +22,11 @@ date from the measures it reports.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 
 import dateparser
 
@@ -81,22 +83,42 @@ _WIRE_MARKERS_LOWER = lowered_twin(WIRE_MARKERS)
 _LORDS_QUESTION_LOWER = lowered_twin(_LORDS_QUESTION)
 
 # A literal that every match of a rule contains: a text without it has no match, and
-# `str.find` tells that much faster than the rule (most rules start with `^` or a choice,
-# which `re` tries at every position).
+# `str.find` tells that much faster than the rule (which `re` tries at every position).
 _NEEDLES: dict[re.Pattern[str], str] = {
-    _HANSARD: " Deb",
-    _PUBLISHED: "ublished",
     _ASKED: "sked on",
     _ANSWERED: "nswered on",
-    _WEEKDAY_LINE: "day",
-    _STATEMENT_MAKER: "The ",
-    _UNDER_GOVERNMENT: "This was published under the ",
+}
+# Rules that match at the start of a line (`^`, MULTILINE), and the literals one of which
+# starts every match: only the lines that start with one are tried.
+_LINE_STARTS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _HANSARD: ("HC Deb", "HL Deb"),
+    _PUBLISHED: ("First published", "First Published", "Published", "published"),
+    _WEEKDAY_LINE: ("Mon", "Tues", "Wednes", "Thurs", "Fri", "Satur", "Sun"),
+    _STATEMENT_MAKER: ("The ",),
+    _UNDER_GOVERNMENT: ("This was published under the ",),
 }
 
 
+def _lines_starting(text: str, start: str) -> Iterator[int]:
+    """Offsets of the lines of `text` that start with `start`."""
+    if text.startswith(start):
+        yield 0
+    pos = text.find("\n" + start)
+    while pos != -1:
+        yield pos + 1
+        pos = text.find("\n" + start, pos + 1)
+
+
 def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """`pattern.search(text)`, skipped when the text lacks the rule's literal."""
-    return pattern.search(text) if _NEEDLES[pattern] in text else None
+    """`pattern.search(text)`, trying only where a match can start (see the tables above)."""
+    if pattern in _NEEDLES:
+        return pattern.search(text) if _NEEDLES[pattern] in text else None
+    starts = sorted({p for start in _LINE_STARTS[pattern] for p in _lines_starting(text, start)})
+    for pos in starts:  # `^` with MULTILINE matches at `pos`: it starts a line
+        match = pattern.match(text, pos)
+        if match is not None:
+            return match
+    return None
 
 
 _PEER = re.compile(r"^(?:Lord|Baroness|Lady|Earl|Viscount|The Lord|The Baroness)\b")
@@ -265,7 +287,7 @@ def is_heading(line: str) -> bool:
 
 def _type_line(meta: DocumentMeta, lines: list[tuple[int, int, str]]) -> None:
     """A type label near the top (GOV.UK); the next non-empty line is the title."""
-    content = [(s, e, line) for s, e, line in lines if line.strip()][:6]
+    content = list(islice(((s, e, line) for s, e, line in lines if line.strip()), 6))
     for i, (start, end, line) in enumerate(content):
         kind = TYPE_LINES.get(line.strip().lower().rstrip(":"))
         if kind:
