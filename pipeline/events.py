@@ -54,9 +54,10 @@ _ANY_ACTION = case_sensitive_twin(
 )
 
 
-def names_action(sentence: str) -> bool:
-    """Whether ACTION occurs in `sentence`."""
-    lowered = lowered_for_ascii(sentence)
+def names_action(sentence: str, lowered: str | None = None) -> bool:
+    """Whether ACTION occurs in `sentence`; `lowered` is its `lowered_for_ascii`, if known
+    (a slice of the lowered document will do)."""
+    lowered = lowered if lowered is not None else lowered_for_ascii(sentence)
     if lowered is None:
         return ACTION.search(sentence) is not None
     return _ANY_ACTION.search(lowered) is not None
@@ -247,9 +248,11 @@ def _document_dated(ctx: DocContext, sentence: str) -> tuple:
     return (None, day, day, day.isoformat(), "day", basis, "", _status(sentence))
 
 
-def may_give_events(sentence: str, has_dates: bool, has_measures: bool) -> bool:
+def may_give_events(
+    sentence: str, has_dates: bool, has_measures: bool, lowered: str | None = None
+) -> bool:
     """Whether a sentence is a statement: it has a date, names a measure or a policy action."""
-    return has_dates or has_measures or names_action(sentence)
+    return has_dates or has_measures or names_action(sentence, lowered)
 
 
 def sentence_events(

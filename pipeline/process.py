@@ -22,6 +22,7 @@ from pipeline.documents import DocumentMeta, is_heading, read_meta
 from pipeline.entities import find_countries, find_figures, find_organisations, joined
 from pipeline.events import DocContext, SentenceFacts, may_give_events, sentence_events
 from pipeline.measures import MeasureMention, find_measures
+from pipeline.patterns import lowered_for_ascii
 from pipeline.people import PersonMention, find_people, resolve_person
 from pipeline.reference import Reference
 from pipeline.sentences import Sentence, split_sentences
@@ -217,10 +218,12 @@ def process_text(
     by_kind = [_per_sentence(items, sentences, firsts) for items in kinds]
     events: list[dict] = []
     undated = 0
+    lowered = lowered_for_ascii(text)  # every character lowers alone: slices stand for sentences
     for k, sentence in enumerate(sentences):
         if skip.overlaps(sentence.start, sentence.end):
             continue
-        if not may_give_events(sentence.text, k in by_kind[0], k in by_kind[2]):
+        low = lowered[sentence.start : sentence.end] if lowered is not None else None
+        if not may_give_events(sentence.text, k in by_kind[0], k in by_kind[2], low):
             continue  # sentence_events would give nothing: skip gathering its facts
         *parts, figures = [found.get(k) or [] for found in by_kind]
         facts = SentenceFacts(sentence, *parts, figures=joined(figures))
