@@ -5,7 +5,10 @@ Quirks of the sources this handles:
   older saves are Windows-1252 (curly quotes as bytes 0x91-0x94). UTF-16 files
   carry a BOM. Anything else with NUL bytes is binary and is rejected.
 - HTML pages carry scripts, navigation, cookie banners and footers; they are
-  dropped by element and by the line rules in `furniture`.
+  dropped by element and by the line rules in `furniture`. Pages are read by
+  Beautiful Soup's html.parser front end without building its tree: `_PageText`
+  follows the tree-building rules of the pinned bs4 (4.15), so a bs4 upgrade
+  must be checked against the golden outputs.
 - Text copied from a rendered page keeps the widgets' labels as lines of
   their own ("Close", "Back to", "X Portrait"): `furniture` strips them.
 """
@@ -175,7 +178,9 @@ class _Open:
 
     __slots__ = ("name", "block", "dropped", "removed", "reads", "is_empty_element")
 
-    def __init__(self, name: str, dropped: bool, removed: list[str] | None, reads) -> None:
+    def __init__(
+        self, name: str, dropped: bool, removed: list[str] | None, reads: frozenset[str] | None
+    ) -> None:
         self.name = name
         self.block = name in _BLOCK_TAGS
         self.dropped = dropped  # this element or one around it is dropped
