@@ -297,6 +297,26 @@ _PAST = re.compile(
     r"(?i)\b(?:was|were|had|did|has\s+been|have\s+been|said|told|took|began|came|made"
     r"|\w{3,}ed)\b"
 )
+# The same two tests for the lower-cased text, written so that `re` scans fast: every branch
+# starts with a letter (so `re` skips to those letters), and the word boundary before it is
+# a look-behind ("no word character before that letter"). Within a clause (a mark before it and after it) each
+# finds something exactly when the case-blind pattern above does; "ed" ends a word of five
+# or more letters.
+_FUTURE_LOWER = re.compile(
+    r"w(?<!\w.)(?:ill|on['’]t)\b|s(?<!\w.)(?:hall|han['’]t)\b"
+    r"|i(?<!\w.)(?:s\s+(?:due\s+|expected\s+|going\s+)?to|ntends?\s+to|ntending\s+to)\b"
+    r"|a(?<!\w.)(?:re\s+(?:due\s+|expected\s+|going\s+)?to|ims?\s+to)\b"
+    r"|p(?<!\w.)(?:lans?\s+to|lanning\s+to)\b"
+    r"|t(?<!\w.)o\s+be\s+(?:published|introduced|launched|laid|implemented)\b"
+    r"|'(?<=\w')ll\b|’(?<=\w’)ll\b"
+)
+_PAST_LOWER = re.compile(
+    r"w(?<!\w.)(?:as|ere)\b|h(?<!\w.)(?:ad|as\s+been|ave\s+been)\b|d(?<!\w.)id\b"
+    r"|s(?<!\w.)aid\b|t(?<!\w.)(?:old|ook)\b|b(?<!\w.)egan\b|c(?<!\w.)ame\b|m(?<!\w.)ade\b"
+    r"|ed(?<=\w{5})\b"
+)
+# Characters that the case-blind patterns read as a letter their lower case is not.
+_CASE_TRAPS = ("ſ", "ı")
 _SENTENCE_END = re.compile(r"[.!?;:\n\r](?:(?<=[\n\r])|(?=\s|$|[\"'’”)]))")
 # The same marks on the reversed text (a mark is followed by a space, a quote or the end).
 _SENTENCE_END_REVERSED = re.compile(r"[\n\r]|(?:^|(?<=[\s\"'’”)]))[.!?;:]")
@@ -971,11 +991,15 @@ class _Clauses:
 
     def _tense(self, s_lo: int, s_hi: int, c_lo: int, c_hi: int) -> bool:
         """Future markers in the comma clause, else past markers there, else the sentence."""
-        if _FUTURE.search(self.text, c_lo, c_hi):
+        text, future, past = self.text, _FUTURE, _PAST
+        lower = _lower(text)
+        if lower is not None and not any(c in text for c in _CASE_TRAPS):
+            text, future, past = lower, _FUTURE_LOWER, _PAST_LOWER
+        if future.search(text, c_lo, c_hi):
             return True
-        if _PAST.search(self.text, c_lo, c_hi):
+        if past.search(text, c_lo, c_hi):
             return False
-        return bool(_FUTURE.search(self.text, s_lo, s_hi))
+        return bool(future.search(text, s_lo, s_hi))
 
 
 # The same words, ending exactly where a candidate starts and beginning at a word: one
