@@ -462,3 +462,26 @@ def test_property_lead_search_is_the_plain_search(text: str, separator: str) -> 
         assert (fast and (fast.span(), fast.groupdict())) == (
             plain and (plain.span(), plain.groupdict())
         )
+
+
+@PROPERTY_SETTINGS
+@given(
+    text=texts, words=st.lists(st.sampled_from(["will", "IS", "we'll", "aims", "had", "EDITED"]))
+)
+def test_property_lower_case_tense_patterns(text: str, words: list[str]) -> None:
+    """In every sentence and comma clause, the lower-case tense patterns find a marker
+    exactly when the case-blind ones do."""
+    text = " ".join([text, *words]) + ", to be laid. It was."
+    lower = text.lower()
+    if len(lower) != len(text) or any(c in text for c in dates._CASE_TRAPS):
+        return
+    clauses = dates._Clauses(text, text[::-1])
+    for pos in range(len(text)):
+        lo, hi = clauses._sentence(pos, pos + 1)
+        comma = text.rfind(",", lo, pos) + 1 or lo
+        for a, b in ((lo, hi), (comma, hi)):
+            for slow, fast in (
+                (dates._FUTURE, dates._FUTURE_LOWER),
+                (dates._PAST, dates._PAST_LOWER),
+            ):
+                assert bool(slow.search(text, a, b)) == bool(fast.search(lower, a, b))
