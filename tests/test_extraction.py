@@ -6,9 +6,13 @@ import dataclasses
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline import entities, events, measures, people
 from pipeline.entities import find_figures, find_organisations
 from pipeline.measures import find_measures
+from pipeline.patterns import NameFinder, names_pattern
 from pipeline.people import find_people
 
 
@@ -129,3 +133,41 @@ def test_organisations_by_shape():
         "Foreign and Commonwealth Office",
         "Crown Prosecution Service",
     ]
+
+
+# The fast paths must find exactly what the plain patterns find, also in texts holding
+# characters that fold onto ASCII under IGNORECASE ("K" Kelvin sign, "ı", "ſ", "İ").
+_FOLDING_TEXT = st.lists(
+    st.sampled_from(
+        list("homeOfficeHOMEsecretaryMrStraw NRM-–’.(),£%\n0123456789")
+        + ["K", "ı", "ſ", "İ", "é", "Σ", "ß", "\u00a0", "over ", "more than ", " Act", " Unit"]
+        + ["Home Office", "the home secretary", "Mr Straw", "National Crime Agency", "£5 million"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=_FOLDING_TEXT
+    | st.lists(st.text(alphabet="iskoISKOıſKİ-’", min_size=1, max_size=3)).map(" ".join)
+)
+def test_name_finder_finds_what_the_name_pattern_finds(text):
+    names = ["Home Office", "Mr Straw", "NRM", "O’Neil", "Home–Office", "Ißa", "is", "ok so", "k-o"]
+    for ignore_case in (True, False):
+        plain = names_pattern(names, ignore_case=ignore_case)
+        finder = NameFinder(names, ignore_case=ignore_case)
+        assert finder.spans(text) == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_FOLDING_TEXT)
+def test_skipping_scans_find_what_the_patterns_find(text):
+    assert [m.span() for m in entities._figures(text)] == [
+        m.span() for m in entities.FIGURE.finditer(text)
+    ]
+    for anchored in (people._GENERIC_NAMES, entities._ORGANISATIONS, measures._HEADS):
+        assert [m.span(1) for m in anchored.finditer(text)] == [
+            m.span() for m in anchored.pattern.finditer(text)
+        ]
+    assert events.names_action(text) == bool(events.ACTION.search(text))
