@@ -5,10 +5,7 @@ Quirks of the sources this handles:
   older saves are Windows-1252 (curly quotes as bytes 0x91-0x94). UTF-16 files
   carry a BOM. Anything else with NUL bytes is binary and is rejected.
 - HTML pages carry scripts, navigation, cookie banners and footers; they are
-  dropped by element and by the line rules in `furniture`. Pages are read by
-  Beautiful Soup's html.parser front end without building its tree: `_PageText`
-  follows the tree-building rules of the pinned bs4 (4.15), so a bs4 upgrade
-  must be checked against the golden outputs.
+  dropped by element and by the line rules in `furniture`.
 - Text copied from a rendered page keeps the widgets' labels as lines of
   their own ("Close", "Back to", "X Portrait"): `furniture` strips them.
 """
@@ -18,21 +15,17 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import (
-    CData,
+    BeautifulSoup,
     Comment,
-    Declaration,
-    Doctype,
     MarkupResemblesLocatorWarning,
+    NavigableString,
     ParserRejectedMarkup,
-    ProcessingInstruction,
+    Tag,
 )
-from bs4.builder import HTMLTreeBuilder
-from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 
 from pipeline import furniture
 
@@ -145,165 +138,46 @@ _BLOCK_TAGS = {
     "body",
 }
 _BANNER = re.compile(r"cookie|consent|banner|skip-?link|breadcrumb|share|feedback|related", re.I)
-_NOT_SPACE = re.compile(r"\S+")  # how bs4 splits a class attribute into its classes
 _WHITE_RUN = re.compile(r"\s+")
 
-# What Beautiful Soup's html.parser tree builder knows about tags (bs4.builder.HTMLTreeBuilder).
-_VOID_TAGS = frozenset(HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS or ())
-_PRESERVE_WHITESPACE = frozenset(HTMLTreeBuilder.DEFAULT_PRESERVE_WHITESPACE_TAGS)
-_STRING_CONTAINERS = frozenset(HTMLTreeBuilder.DEFAULT_STRING_CONTAINERS)
-_REMOVED_SILENTLY = frozenset({"script", "style", "head", "meta", "link"})
-_ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
-# Kinds of string, named after the bs4 class each string of the tree would have.
-_STRING_KINDS = {
-    None: "",
-    Comment: "comment",
-    Doctype: "doctype",
-    CData: "cdata",
-    Declaration: "declaration",
-    ProcessingInstruction: "pi",
-}
-_MAIN_CONTENT = frozenset({"", "cdata"})  # what get_text() reads in most tags
 
-
-def _is_banner(attrs: dict[str, str]) -> bool:
+def _is_banner(tag: Tag) -> bool:
     """True for elements whose id, class or role marks them as a banner or widget."""
-    classes = " ".join(_NOT_SPACE.findall(attrs.get("class") or ""))
-    joined = " ".join([attrs.get("id") or "", classes, attrs.get("role") or ""])
-    return bool(_BANNER.search(joined)) or attrs.get("aria-hidden") == "true" or "hidden" in attrs
-
-
-class _Open:
-    """An open element: what the text walk needs to know about it."""
-
-    __slots__ = ("name", "block", "dropped", "removed", "reads", "is_empty_element")
-
-    def __init__(
-        self, name: str, dropped: bool, removed: list[str] | None, reads: frozenset[str] | None
-    ) -> None:
-        self.name = name
-        self.block = name in _BLOCK_TAGS
-        self.dropped = dropped  # this element or one around it is dropped
-        self.removed = removed  # the strings get_text() of the dropped element around reads
-        self.reads = reads  # the kinds of string that get_text() reads
-        self.is_empty_element = name in _VOID_TAGS  # asked by the parser right after creation
-
-
-class _PageText:
-    """The visible text of a page, built as the parser reads it, without a tree.
-
-    Stands in for the BeautifulSoup object behind bs4's own html.parser front end
-    (`BeautifulSoupHTMLParser`), so tokens, character references and void elements
-    are read exactly as `BeautifulSoup(markup, "html.parser")` reads them; the stack
-    of open elements is kept by the same rules (an end tag closes everything up to
-    the last open element of its name; a stray end tag is ignored). What the old
-    tree walk produced comes out directly: comments are left out; a dropped element
-    (a `_DROP_TAGS` name or a banner) gives its text to `removed` (as
-    `tag.get_text(" ")` would) and nothing to the page; every other string is
-    appended with its white space runs made single spaces, and a block element puts
-    a newline before and after itself.
-    """
-
-    def __init__(self) -> None:
-        self.builder = self  # the parser reads two settings off `soup.builder`
-        self.attribute_dict_class = dict
-        self.store_line_numbers = False
-        self.contains_replacement_characters = False
-        self.parts: list[str] = []
-        self.dropped: list[tuple[str, list[str]]] = []  # (name, strings) in document order
-        self.current_data: list[str] = []
-        self.stack: list[_Open] = []
-        self.open_count: Counter[str] = Counter()
-        self.preserving = 0  # open <pre> and <textarea> elements
-        self.containers: list[str] = []  # open <script>, <style>, <template>, <rt>, <rp>
-
-    def handle_starttag(self, name: str, namespace, nsprefix, attrs: dict, **_: object) -> _Open:
-        """An element opens."""
-        self.endData()
-        parent = self.stack[-1] if self.stack else None
-        if parent is not None and parent.dropped:
-            element = _Open(name, True, parent.removed, parent.reads)
-        elif name in _DROP_TAGS or _is_banner(attrs):
-            strings: list[str] = []
-            self.dropped.append((name, strings))
-            reads = frozenset({name}) if name in _STRING_CONTAINERS else _MAIN_CONTENT
-            element = _Open(name, True, strings, reads)
-        else:
-            element = _Open(name, False, None, None)
-            if element.block:
-                self.parts.append("\n")
-        self.stack.append(element)
-        self.open_count[name] += 1
-        if name in _PRESERVE_WHITESPACE:
-            self.preserving += 1
-        if name in _STRING_CONTAINERS:
-            self.containers.append(name)
-        return element
-
-    def handle_endtag(self, name: str, nsprefix: str | None = None) -> None:
-        """An end tag: close up to the last open element of that name, if there is one."""
-        self.endData()
-        while self.stack and self.open_count.get(name):
-            if self._pop().name == name:
-                break
-
-    def _pop(self) -> _Open:
-        element = self.stack.pop()
-        self.open_count[element.name] -= 1
-        if element.name in _PRESERVE_WHITESPACE:
-            self.preserving -= 1
-        if element.name in _STRING_CONTAINERS:
-            self.containers.pop()
-        if element.block and not element.dropped:
-            self.parts.append("\n")
-        return element
-
-    def handle_data(self, data: str) -> None:
-        """Text, gathered until the next tag, comment or declaration."""
-        self.current_data.append(data)
-
-    def endData(self, containerClass: type | None = None) -> None:  # noqa: N802 (bs4's name)
-        """The gathered text becomes one string (BeautifulSoup.endData)."""
-        if not self.current_data:
-            return
-        data = "".join(self.current_data)
-        self.current_data = []
-        if not self.preserving and not data.strip(_ASCII_SPACES):
-            data = "\n" if "\n" in data else " "
-        kind = _STRING_KINDS[containerClass]
-        if not kind and self.containers:
-            kind = self.containers[-1]
-        top = self.stack[-1] if self.stack else None
-        if kind == "comment":
-            return
-        if top is None or not top.dropped:
-            self.parts.append(_WHITE_RUN.sub(" ", data))
-        elif kind in top.reads:
-            top.removed.append(data)
-
-    def finish(self) -> tuple[str, list[str]]:
-        """Close what is still open; (text, removed)."""
-        self.endData()
-        while self.stack:
-            self._pop()
-        removed = []
-        for name, strings in self.dropped:
-            words = " ".join(" ".join(strings).split())
-            if words and name not in _REMOVED_SILENTLY:
-                removed.append(words[:200])
-        return "".join(self.parts), removed
+    attrs = " ".join([tag.get("id") or "", " ".join(tag.get("class") or []), tag.get("role") or ""])
+    return bool(_BANNER.search(attrs)) or tag.get("aria-hidden") == "true" or tag.has_attr("hidden")
 
 
 def _read_page(markup: str) -> tuple[str, list[str]]:
-    """Feed `markup` through bs4's html.parser front end into a `_PageText`."""
-    page = _PageText()
-    parser = BeautifulSoupHTMLParser(page, convert_charrefs=False)
-    try:
-        parser.feed(markup)
-        parser.close()
-    except AssertionError as exc:  # as bs4 does: html.parser gives up on this markup
-        raise ParserRejectedMarkup(exc) from exc
-    return page.finish()
+    """(text, removed) of a page that html.parser accepts."""
+    soup = BeautifulSoup(markup, "html.parser")
+    removed: list[str] = []
+    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        node.extract()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        if tag.name in _DROP_TAGS or _is_banner(tag):
+            words = " ".join(tag.get_text(" ").split())
+            if words and tag.name not in {"script", "style", "head", "meta", "link"}:
+                removed.append(words[:200])
+            tag.decompose()
+    parts: list[str] = []
+    _walk(soup, parts)
+    return "".join(parts), removed
+
+
+def _walk(node: Tag, parts: list[str]) -> None:
+    """Append the text under `node`, with newlines around block elements."""
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            parts.append(_WHITE_RUN.sub(" ", str(child)))
+        elif isinstance(child, Tag):
+            block = child.name in _BLOCK_TAGS
+            if block:
+                parts.append("\n")
+            _walk(child, parts)
+            if block:
+                parts.append("\n")
 
 
 def html_to_text(markup: str) -> tuple[str, list[str]]:
