@@ -233,15 +233,12 @@ def digests_of(files: list[InputFile], state: State | None) -> dict[str, str]:
     the last build read it, and last changed well before that build began (the same
     rule git uses for its index); anything else is read and hashed again.
     """
-    old = state.records if state else {}
+    old, settled_before = (state.records, state.started_ns - RACY_NS) if state else ({}, 0)
     digests = {}
     for item in files:
         record = old.get(item.source_path)
-        if (
-            record is not None
-            and record.stat == item.stat
-            and max(item.stat[1], item.stat[2]) < state.started_ns - RACY_NS  # type: ignore[union-attr]
-        ):
+        untouched = record is not None and record.stat == item.stat
+        if untouched and max(item.stat[1], item.stat[2]) < settled_before:
             digests[item.source_path] = record.digest
         else:
             digests[item.source_path] = file_digest(item.path)
@@ -443,8 +440,7 @@ def _merge(kept: pa.Table, fresh: pa.Table) -> pa.Table:
         return fresh
     ids, starts = _doc_runs(fresh)
     if len(ids) > 1000:
-        both = pa.concat_tables([kept, fresh])
-        return both.take(pc.sort_indices(both, sort_keys=[("doc_id", "ascending")]))
+        return _in_order(pa.concat_tables([kept, fresh]))
     kept_ids, kept_starts = _doc_runs(kept)
     cuts = kept_starts[
         np.searchsorted(np.array(kept_ids, dtype=object), np.array(ids, dtype=object))
@@ -465,12 +461,6 @@ def _in_order(table: pa.Table) -> pa.Table:
     if _is_sorted(table["doc_id"]):
         return table
     return table.take(pc.sort_indices(table, sort_keys=[("doc_id", "ascending")]))
-
-
-def _unique(table: pa.Table, column: str, what: str) -> None:
-    """Raise SchemaError when `column` repeats a value."""
-    if pc.count_distinct(table[column]).as_py() != table.num_rows:
-        raise schema.SchemaError(f"{what} table: duplicate {column}")
 
 
 # A chunk of rows starts at every document whose id hashes to 0 modulo this.
@@ -514,8 +504,9 @@ def _tables(
     }  # fmt: skip
     # event_id is unique within a document (checked as each chunk is folded) and
     # hashes the document id, which is unique across the build.
-    _unique(tables["documents"], "doc_id", "documents")
     documents = tables["documents"]
+    if pc.count_distinct(documents["doc_id"]).as_py() != documents.num_rows:
+        raise schema.SchemaError("documents table: duplicate doc_id")
     silent = documents.filter(pc.equal(documents["n_events"], 0))
     rejected = rejected + [
         Rejection(path, _no_events_reason(basis))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -267,3 +268,28 @@ def test_full_build_extracts_everything_again(tmp_path):
     build(RAW, out, workers=1)
     assert build(RAW, out, workers=1).n_extracted == 0
     assert build(RAW, out, workers=1, full=True).n_extracted == 5
+
+
+def test_untouched_files_are_not_read_again_but_any_change_is_seen(tmp_path, monkeypatch):
+    import pipeline.build as build_module
+
+    monkeypatch.setattr(build_module, "RACY_NS", 0)  # no waiting out the clock's granularity
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    out = tmp_path / "out"
+    build(raw, out, workers=1)
+    hashed = []
+    real_digest = build_module.file_digest
+    monkeypatch.setattr(
+        build_module, "file_digest", lambda path: hashed.append(path.name) or real_digest(path)
+    )
+    assert build(raw, out, workers=1).n_extracted == 0
+    assert hashed == []  # size, times and inode as recorded: the recorded digest is used
+    changed = raw / "002_d9a5f5901e5b14d1.txt"
+    before = changed.stat()
+    changed.write_text(changed.read_text().replace("In June", "In July"))  # same size
+    os.utime(changed, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the old mtime
+    assert build(raw, out, workers=1).n_extracted == 1  # the change time gives it away
+    assert hashed == [changed.name]
+    events = pd.read_parquet(out / "events.parquet")
+    assert "2010-07" in set(events["date_value"]) and "2010-06" not in set(events["date_value"])
