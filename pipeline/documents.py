@@ -30,7 +30,7 @@ from itertools import islice
 
 import dateparser
 
-from pipeline.dates import extract_dates
+from pipeline.dates import MONTHS, extract_dates
 from pipeline.patterns import lowered_twin, search_ignoring_case
 
 _DAY = r"\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+,? \d{4}"
@@ -145,6 +145,28 @@ class DocumentMeta:
     skip_spans: list[tuple[int, int]] = field(default_factory=list)  # metadata, headings, questions
 
 
+# "6th July 2022", "09 March 2004", "1 May, 2010": the form nearly every document date has.
+_PLAIN_DAY = re.compile(
+    r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)? (?P<m>[A-Z][a-z]+),? (?P<y>1[5-9][0-9]{2}|20[0-9]{2})"
+)
+
+
+def _plain_day(text: str) -> date | None:
+    """The date of a plain "day month year" (see `_PLAIN_DAY`), read directly, or None.
+
+    It is the day the date rules read from such a text; a corpus has a distinct
+    document date per document, so `parse_day`'s cache rarely saves the rules' work.
+    """
+    match = _PLAIN_DAY.fullmatch(text)
+    month = MONTHS.get(match.group("m").lower()) if match else None
+    if month is None:
+        return None
+    try:
+        return date(int(match.group("y")), month, int(match.group("d")))
+    except ValueError:  # 31 February: left to the rules and dateparser
+        return None
+
+
 @lru_cache(maxsize=4096)
 def parse_day(text: str) -> date | None:
     """A full day date written out in words ("6th July 2022"), or None.
@@ -153,6 +175,9 @@ def parse_day(text: str) -> date | None:
     forms they do not know (it is slow, about 5 ms a call, and a corpus has
     thousands of distinct document dates).
     """
+    plain = _plain_day(text)
+    if plain is not None:
+        return plain
     days = [m for m in extract_dates(text, None) if m.precision == "day"]
     if days:
         return days[0].period_start

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline import dates
 from pipeline.dates import DateMention, extract_dates
+from pipeline.documents import _plain_day
 
 D2004 = date(2004, 3, 9)
 D2011 = date(2011, 3, 22)
@@ -485,3 +486,38 @@ def test_property_lower_case_tense_patterns(text: str, words: list[str]) -> None
                 (dates._PAST, dates._PAST_LOWER),
             ):
                 assert bool(slow.search(text, a, b)) == bool(fast.search(lower, a, b))
+
+
+# --- a plain document date is read directly ------------------------------------------
+
+plain_days = st.builds(
+    "{}{} {}{} {}".format,
+    st.one_of(st.integers(0, 39).map(str), st.integers(0, 9).map("0{}".format)),
+    st.sampled_from(["", "st", "nd", "rd", "th", "ST", "nth"]),
+    st.one_of(
+        st.sampled_from(sorted({m.capitalize() for m in dates.MONTHS})),
+        st.sampled_from(["MAY", "may", "Mayo", "Monday", "Sept.", "Kelvin", "Juſt", "Jun\u212a"]),
+        st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True),
+    ),
+    st.sampled_from(["", ","]),
+    st.integers(1400, 2200).map(str),
+)
+
+
+def test_plain_document_dates_are_read_directly() -> None:
+    """The common forms take the direct path; others go on to the date rules."""
+    assert _plain_day("6th July 2022") == date(2022, 7, 6)
+    assert _plain_day("09 Sept, 2004") == date(2004, 9, 9)
+    assert _plain_day("31 February 2011") is None
+    assert _plain_day("6 Julyish 2022") is None
+    assert _plain_day("6th JULY 2022") is None
+
+
+@PROPERTY_SETTINGS
+@given(text=plain_days)
+def test_property_plain_day_is_what_the_rules_read(text: str) -> None:
+    """When the direct read gives a day, it is the first day the date rules find."""
+    direct = _plain_day(text)
+    if direct is not None:
+        days = [m.period_start for m in extract_dates(text, None) if m.precision == "day"]
+        assert days[:1] == [direct]
