@@ -104,6 +104,7 @@ _DROP_TAGS = {
     "meta",
     "link",
 }
+_SILENT_DROP_TAGS = {"script", "style", "head", "meta", "link"}  # dropped, not reported
 _BLOCK_TAGS = {
     "p",
     "div",
@@ -149,33 +150,34 @@ def _is_banner(tag: Tag) -> bool:
 
 def _read_page(markup: str) -> tuple[str, list[str]]:
     """(text, removed) of a page that html.parser accepts."""
-    soup = BeautifulSoup(markup, "html.parser")
-    removed: list[str] = []
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        if tag.name in _DROP_TAGS or _is_banner(tag):
-            words = " ".join(tag.get_text(" ").split())
-            if words and tag.name not in {"script", "style", "head", "meta", "link"}:
-                removed.append(words[:200])
-            tag.decompose()
     parts: list[str] = []
-    _walk(soup, parts)
+    removed: list[str] = []
+    _walk(BeautifulSoup(markup, "html.parser"), parts, removed)
     return "".join(parts), removed
 
 
-def _walk(node: Tag, parts: list[str]) -> None:
-    """Append the text under `node`, with newlines around block elements."""
+def _walk(node: Tag, parts: list[str], removed: list[str]) -> None:
+    """Append the text under `node` to `parts`, with newlines around block elements.
+
+    Comments are left out; a dropped element (script, navigation, banner) is not
+    entered, and its words go to `removed`. One walk: asking bs4 whether a tag was
+    already decomposed searches the tag's subtree for a child named "_decomposed".
+    """
     for child in node.children:
+        if isinstance(child, Comment):
+            continue
         if isinstance(child, NavigableString):
             parts.append(_WHITE_RUN.sub(" ", str(child)))
         elif isinstance(child, Tag):
+            if child.name in _DROP_TAGS or _is_banner(child):
+                words = " ".join(child.get_text(" ").split())
+                if words and child.name not in _SILENT_DROP_TAGS:
+                    removed.append(words[:200])
+                continue
             block = child.name in _BLOCK_TAGS
             if block:
                 parts.append("\n")
-            _walk(child, parts)
+            _walk(child, parts, removed)
             if block:
                 parts.append("\n")
 

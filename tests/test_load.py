@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup, Comment
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline import load
 from pipeline.furniture import furniture_reason
 from pipeline.load import (
     RejectedFile,
@@ -135,3 +139,52 @@ def test_sentences_keep_offsets_and_abbreviations():
         "Next one!",
     ]
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+# --- the single walk over an HTML page reads what dropping first, then walking reads ---
+
+FRAGMENTS = [
+    "<p>", "</p>", "<div>", "</div>", "<div class='cookie-banner'>", "<div id='main'>",
+    "<nav>", "</nav>", "<aside hidden>", "</aside>", "<span aria-hidden='true'>", "</span>",
+    "<script>var x = 1;</script>", "<style>p {}</style>", "<head><title>T</title></head>",
+    "<template>t <b>u</b></template>", "<footer>Foot</footer>", "<ul><li>one<li>two</ul>",
+    "<!-- a comment -->", "<![CDATA[data]]>", "<?pi x?>", "<!DOCTYPE html>", "<br>", "<b>",
+    "</b>", "<h2>", "</h2>", "&amp;", "Words here.", "  more\twords  ", "\n", "ſ", "K",
+]  # fmt: skip
+
+
+def _dropped_then_walked(markup: str) -> tuple[str, list[str]]:
+    """The page read the plain way: comments extracted, dropped elements decomposed, then
+    the text walked (the walk then finds nothing left to drop)."""
+    soup = BeautifulSoup(markup, "html.parser")
+    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        node.extract()
+    removed: list[str] = []
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        if tag.name in load._DROP_TAGS or load._is_banner(tag):
+            words = " ".join(tag.get_text(" ").split())
+            if words and tag.name not in load._SILENT_DROP_TAGS:
+                removed.append(words[:200])
+            tag.decompose()
+    parts: list[str] = []
+    left: list[str] = []
+    load._walk(soup, parts, left)
+    assert left == []
+    return "".join(parts), removed
+
+
+def test_html_walk_drops_nested_elements_once() -> None:
+    text, removed = html_to_text(
+        "<p>Kept</p><!-- gone --><nav>Menu <div class='share'>Share</div></nav>"
+        "<footer><aside>Inner</aside> Outer</footer><p>Also <!-- x -->kept</p>"
+    )
+    assert [line for line in text.split("\n") if line] == ["Kept", "Also kept"]
+    assert removed == ["Menu Share", "Inner Outer"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
+def test_property_html_walk_is_drop_then_walk(markup: str) -> None:
+    assert load._read_page(markup) == _dropped_then_walked(markup)
