@@ -19,9 +19,10 @@ from pipeline.reference import Reference
 from pipeline.spans import Spans
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mention:
-    """A named thing in a text: start, end, text as written, canonical value."""
+    """A named thing in a text: start, end, text as written, canonical value (not frozen,
+    as `MeasureMention`)."""
 
     start: int
     end: int

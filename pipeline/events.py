@@ -84,9 +84,10 @@ class DocContext:
     lead: PersonMention | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SentenceFacts:
-    """Everything found inside one sentence."""
+    """Everything found inside one sentence (not frozen: one is made per statement, see
+    `MeasureMention`)."""
 
     sentence: Sentence
     dates: list[DateMention]

@@ -27,9 +27,9 @@ GENERIC_NAME = re.compile(
 _GENERIC_NAMES = Anchored(GENERIC_NAME, "[A-Z]")  # every alternative starts with a capital
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PersonMention:
-    """A person named in a text."""
+    """A person named in a text (not frozen, as `MeasureMention`)."""
 
     start: int
     end: int

@@ -58,9 +58,10 @@ _ABBREVIATIONS = {
 _END = re.compile(r"""[.!?]+['"’”)]*(?=\s+['"‘“(]?[A-Z0-9£•])|(?<=[a-z]{2})\.(?=[A-Z][a-z])""")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sentence:
-    """A sentence and its offsets in the text it came from."""
+    """A sentence and its offsets in the text it came from (not frozen: one is made per
+    sentence, and a frozen dataclass's `__init__` is several times slower)."""
 
     start: int
     end: int
