@@ -748,6 +748,11 @@ def _year_quarter(text: str, m: re.Match[str], year: int) -> _Hit | None:
     after = _QUARTER_TAIL.match(text, m.end())
     if after:
         return m.start(), after.end(), _Atom("quarter", year, n=int(after.group("q"))), False, False
+    # Both forms before the year have a "q" in the 12 characters before it: most years have
+    # none, and that test is cheaper than the searches.
+    lower = text[max(0, m.start() - 12) : m.start()].lower()
+    if "q" not in lower:
+        return None
     before = _before(_Q_BEFORE, text, m.start(), 12)
     if before:
         return (
@@ -757,9 +762,7 @@ def _year_quarter(text: str, m: re.Match[str], year: int) -> _Hit | None:
             False,
             False,
         )
-    word = None
-    if "quarter" in text[max(0, m.start() - 12) : m.start()].lower():
-        word = _before(_QWORD_BEFORE, text, m.start())
+    word = _before(_QWORD_BEFORE, text, m.start()) if "quarter" in lower else None
     if word:
         q = QUARTER_WORDS.get(word.group("w").lower(), 4)
         return word.start(), m.end(), _Atom("quarter", year, n=q), False, False

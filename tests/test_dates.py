@@ -521,3 +521,49 @@ def test_property_plain_day_is_what_the_rules_read(text: str) -> None:
     if direct is not None:
         days = [m.period_start for m in extract_dates(text, None) if m.precision == "day"]
         assert days[:1] == [direct]
+
+
+# --- the quarter test before a year is the plain one ---------------------------------
+
+
+def _plain_year_quarter(text: str, m: re.Match[str], year: int) -> tuple[int, int, int] | None:
+    """(start, end, quarter) by trying every quarter pattern at the year."""
+    if after := dates._QUARTER_TAIL.match(text, m.end()):
+        return m.start(), after.end(), int(after.group("q"))
+    if before := dates._Q_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return before.start(), m.end(), int(before.group("q"))
+    window = text[max(0, m.start() - 12) : m.start()]
+    if "quarter" in window.lower() and (
+        word := dates._QWORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    ):
+        return word.start(), m.end(), dates.QUARTER_WORDS.get(word.group("w").lower(), 4)
+    return None
+
+
+QUARTER_TOKENS = ["Q3", "q2", "Q4 of", "the", "third", "final", "quarter", "QUARTER", "of", "in",
+                  "2019", "2020", "Q", "ſ", "K", "ı", "İ", "(", ",", "1999"]  # fmt: skip
+
+
+@PROPERTY_SETTINGS
+@given(
+    st.lists(st.sampled_from(QUARTER_TOKENS), max_size=6),
+    st.lists(st.sampled_from(QUARTER_TOKENS), max_size=3),
+    st.sampled_from([" ", "  ", "\n", "\t"]),
+)
+def test_property_year_quarter_is_the_plain_search(
+    before: list[str], after: list[str], separator: str
+) -> None:
+    """At every year, the quarter read with the "q" pre-test is the one every pattern finds."""
+    text = separator.join([*before, "2019", *after])
+    for m in dates._YEAR.finditer(text):
+        hit = dates._year_quarter(text, m, int(m.group()))
+        assert (hit and (hit[0], hit[1], hit[2].n)) == _plain_year_quarter(text, m, int(m.group()))
+
+
+def test_quarter_forms_before_a_year() -> None:
+    text = "in Q3 2019, the third quarter of 2020 and QUARTER 2021"
+    found = [
+        (m.group(), dates._year_quarter(text, m, int(m.group())))
+        for m in dates._YEAR.finditer(text)
+    ]
+    assert [(y, hit and hit[2].n) for y, hit in found] == [("2019", 3), ("2020", 3), ("2021", None)]
