@@ -52,7 +52,10 @@ _LONGEST_FURNITURE = 320  # no rule matches a longer line
 _SUFFIX_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\s+[-–|]\s*view source\s*$", re.IGNORECASE), "source link"),
 )
-_SUFFIX_MARKS = "-–|"  # every suffix rule starts at one of these: a line without any has none
+# Every suffix rule starts at one of "-–|" and ends in "view source". Case-blind, "ource"
+# is matched only by characters that lower-case to it ("ſ" also matches "s", so not "source"):
+# a line lacking either has no suffix, and those tests are cheaper than the search.
+_SUFFIX_HINT = "ource"
 
 # "Baroness Williams of Trafford Portrait": the alt text of a member's photograph
 # on UK Parliament pages; the name stands again on the next line.
@@ -71,7 +74,7 @@ def furniture_reason(line: str) -> str | None:
 
 def strip_suffix(line: str) -> tuple[str, str | None]:
     """Remove trailing furniture from a content line; return (line, removed text or None)."""
-    if not any(mark in line for mark in _SUFFIX_MARKS):
+    if not ("-" in line or "–" in line or "|" in line) or _SUFFIX_HINT not in line.lower():
         return line, None
     for pattern, _reason in _SUFFIX_RULES:
         match = pattern.search(line)

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup, Comment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import load
+from pipeline import furniture, load
 from pipeline.furniture import furniture_reason
 from pipeline.load import (
     RejectedFile,
@@ -188,3 +188,36 @@ def test_html_walk_drops_nested_elements_once() -> None:
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
 def test_property_html_walk_is_drop_then_walk(markup: str) -> None:
     assert load._read_page(markup) == _dropped_then_walked(markup)
+
+
+# --- the pre-tests of the suffix rules keep every line a rule matches ----------------
+
+SUFFIX_TOKENS = ["Answer", "-", "–", "|", "View", "VIEW", "view", "Source", "SOURCE", "ſource",
+                 "ſOURCE", "source.", "ource", "vıew", "K", "İ", " ", "\t", "\u00a0"]  # fmt: skip
+
+
+def _plain_strip_suffix(line: str) -> tuple[str, str | None]:
+    """Every suffix rule searched in every line."""
+    for pattern, _reason in furniture._SUFFIX_RULES:
+        if match := pattern.search(line):
+            return line[: match.start()], match.group(0).strip(" -–|")
+    return line, None
+
+
+def test_suffix_rules_hold_the_hint() -> None:
+    for pattern, _reason in furniture._SUFFIX_RULES:
+        assert furniture._SUFFIX_HINT in pattern.pattern.lower()
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [("Answer - View Source", "Answer"), ("Answer | view ſource ", "Answer"), ("A-B", "A-B")],
+)
+def test_view_source_suffix_forms(line: str, kept: str) -> None:
+    assert furniture.strip_suffix(line)[0] == kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SUFFIX_TOKENS), max_size=10).map(" ".join))
+def test_property_strip_suffix_is_the_plain_search(line: str) -> None:
+    assert furniture.strip_suffix(line) == _plain_strip_suffix(line)
