@@ -293,3 +293,61 @@ def test_untouched_files_are_not_read_again_but_any_change_is_seen(tmp_path, mon
     assert hashed == [changed.name]
     events = pd.read_parquet(out / "events.parquet")
     assert "2010-07" in set(events["date_value"]) and "2010-06" not in set(events["date_value"])
+
+
+@pytest.fixture(scope="module")
+def synthetic_raw(tmp_path_factory):
+    """Enough synthetic documents (written by the benchmark's generator) for several chunks."""
+    from benchmarks.generate import write_corpus
+
+    raw = tmp_path_factory.mktemp("synthetic") / "raw"
+    write_corpus(raw, 240, seed=7)
+    return raw
+
+
+def _layout(out: Path) -> dict:
+    return json.loads((out / ".current" / "csv_layout.json").read_text())
+
+
+@pytest.mark.slow
+def test_an_incremental_build_copies_unchanged_csv_chunks_and_writes_a_clean_builds_bytes(
+    tmp_path, synthetic_raw
+):
+    raw = tmp_path / "raw"
+    shutil.copytree(synthetic_raw, raw)
+    out = tmp_path / "out"
+    build(raw, out, workers=1)
+    chunks = len(_layout(out)["events.csv"]["chunks"])
+    assert chunks >= 3 and _layout(out)["events.csv"]["copied"] == 0
+    changed = sorted(raw.iterdir())[100]  # a document in a middle chunk
+    changed.write_text(
+        changed.read_text() + "\nSynthetic edit: the Government published a strategy in May 2016.\n"
+    )
+    assert build(raw, out, workers=1).n_extracted == 1
+    layout = _layout(out)["events.csv"]
+    assert 0 < layout["copied"] < len(layout["chunks"])  # only the chunk with the edit is encoded
+    assert _layout(out)["documents.csv"]["copied"] > 0
+    clean = tmp_path / "clean"
+    build(raw, clean, workers=1)
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    events = pd.read_csv(out / "events.csv")
+    assert "2016-05" in set(events.loc[events["doc_id"] == changed.stem, "date_value"])
+
+
+@pytest.mark.slow
+def test_a_csv_edited_after_its_build_is_never_copied_from(tmp_path, synthetic_raw):
+    raw = tmp_path / "raw"
+    shutil.copytree(synthetic_raw, raw)
+    out = tmp_path / "out"
+    build(raw, out, workers=1)
+    published = (out / "events.csv").read_bytes()
+    tail = published.rfind(b'"', 0, len(published) - 2)  # inside the last row, far from any edit
+    (out / "events.csv").write_bytes(published[: tail - 1] + b"#" + published[tail:])
+    first = sorted(raw.iterdir())[0]  # an edit in the first chunk: the last one is unchanged
+    first.write_text(first.read_text() + "\nSynthetic edit: a review began in June 2017.\n")
+    build(raw, out, workers=1)
+    clean = tmp_path / "clean"
+    build(raw, clean, workers=1)
+    assert (out / "events.csv").read_bytes() == (clean / "events.csv").read_bytes()
+    assert b"#" not in (out / "events.csv").read_bytes()[-200:]
