@@ -283,13 +283,23 @@ def _back_references(text: str, found: list[MeasureMention]) -> list[MeasureMent
     return out
 
 
-def find_measures(text: str, reference: Reference) -> list[MeasureMention]:
-    """Every measure named in `text`: gazetteer matches, then generic ones that do not overlap."""
+def phrase_finder(reference: Reference) -> NameFinder:
+    """The finder of the gazetteer's names and long aliases (not the acronyms)."""
+    return _gazetteer(reference).phrases
+
+
+def find_measures(
+    text: str, reference: Reference, phrase_spans: list[tuple[int, int]] | None = None
+) -> list[MeasureMention]:
+    """Every measure named in `text`: gazetteer matches, then generic ones that do not overlap;
+    `phrase_spans` is `phrase_finder(reference).spans(text)`, when the caller has it."""
     gaz = _gazetteer(reference)
     found: list[MeasureMention] = []
     taken = Spans()
-    for finder in (gaz.phrases, gaz.acronyms):
-        for start, end in finder.spans(text):
+    if phrase_spans is None:
+        phrase_spans = gaz.phrases.spans(text)
+    for spans in (phrase_spans, gaz.acronyms.spans(text)):
+        for start, end in spans:
             if taken.overlaps(start, end):
                 continue
             taken.add(start, end)

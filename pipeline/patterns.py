@@ -90,8 +90,10 @@ class NameFinder:
         cleaned = _cleaned(names, ignore_case)
         self._lowered: re.Pattern[str] | None = None
         self._fast: re.Pattern[str] | None = None
+        self.trie = ""  # the names, without the whole-word guards, when there are any
         if not cleaned:
             return
+        self.trie = _regex(_trie(cleaned))
         if not ignore_case:
             self._fast = re.compile(rf"{_first_char_regex(_trie(cleaned))}(?![\w-])")
         elif _lower_ascii_literals(self.pattern.pattern):
@@ -105,6 +107,47 @@ class NameFinder:
         if lowered is None or self._lowered is None:
             return [m.span() for m in self.pattern.finditer(text)]
         return [m.span() for m in self._lowered.finditer(lowered)]
+
+
+class NameScan:
+    """`[finder.spans(text) for finder in finders]`, from one scan of the text.
+
+    When every finder searches the lowered text, one pattern tries all their names at
+    each word start, each list in a look-ahead that captures the name it finds there;
+    a finder's spans are then those names that start after the last one it took, as
+    `finditer` takes them. Otherwise each finder scans the text on its own.
+    """
+
+    def __init__(self, finders: list[NameFinder]) -> None:
+        self.finders = finders
+        self._scan: re.Pattern[str] | None = None
+        self._groups: list[list[int]] = [[] for _ in finders]  # each finder's capturing groups
+        if len(finders) < 2 or any(f._lowered is None for f in finders):
+            return
+        heads = [f"(?=({f.trie})(?![\\w-]))" for f in finders]
+        alternatives, group = [], 0
+        for first in range(len(finders)):  # the first list with a name here, then the others
+            alternatives.append(heads[first] + "".join(f"{h}?" for h in heads[first + 1 :]))
+            for k in range(first, len(finders)):
+                group += 1
+                self._groups[k].append(group)
+        self._scan = re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})")
+
+    def spans(self, text: str) -> list[list[tuple[int, int]]]:
+        """Each finder's `spans(text)`, in the order of the finders."""
+        lowered = lowered_for_ascii(text) if self._scan is not None else None
+        if lowered is None or self._scan is None:
+            return [finder.spans(text) for finder in self.finders]
+        found: list[list[tuple[int, int]]] = [[] for _ in self.finders]
+        taken_to = [0] * len(self.finders)
+        for match in self._scan.finditer(lowered):
+            start = match.start()
+            for k, groups in enumerate(self._groups):
+                end = max(match.end(g) for g in groups)  # -1 when this list has no name here
+                if end > start >= taken_to[k]:
+                    found[k].append((start, end))
+                    taken_to[k] = end
+        return found
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

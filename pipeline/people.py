@@ -98,11 +98,24 @@ def _resolve_person(reference: Reference, name: str, on: date | None) -> tuple[s
     return person, "", _index(reference).party.get(person, "")
 
 
-def find_people(text: str, reference: Reference, on: date | None) -> list[PersonMention]:
-    """Every person named in `text`, resolved against the reference tables on `on`."""
+def name_finder(reference: Reference) -> NameFinder:
+    """The finder of the names and aliases in the reference tables."""
+    return _index(reference).names
+
+
+def find_people(
+    text: str,
+    reference: Reference,
+    on: date | None,
+    name_spans: list[tuple[int, int]] | None = None,
+) -> list[PersonMention]:
+    """Every person named in `text`, resolved against the reference tables on `on`;
+    `name_spans` is `name_finder(reference).spans(text)`, when the caller has it."""
     found: list[PersonMention] = []
     taken = Spans()
-    for start, end in _index(reference).names.spans(text):
+    if name_spans is None:
+        name_spans = _index(reference).names.spans(text)
+    for start, end in name_spans:
         found.append(_mention(reference, text, start, end, on))
         taken.add(start, end)
     for match in _GENERIC_NAMES.finditer(text):

@@ -21,9 +21,9 @@ from pipeline.dates import DateMention, extract_dates
 from pipeline.documents import DocumentMeta, is_heading, read_meta
 from pipeline.entities import find_countries, find_figures, find_organisations, joined
 from pipeline.events import DocContext, SentenceFacts, may_give_events, sentence_events
-from pipeline.measures import MeasureMention, find_measures
-from pipeline.patterns import lowered_for_ascii
-from pipeline.people import PersonMention, find_people, resolve_person
+from pipeline.measures import MeasureMention, find_measures, phrase_finder
+from pipeline.patterns import NameScan, lowered_for_ascii
+from pipeline.people import PersonMention, find_people, name_finder, resolve_person
 from pipeline.reference import Reference
 from pipeline.sentences import Sentence, split_sentences
 from pipeline.spans import Spans, within
@@ -175,6 +175,16 @@ def _per_sentence(items: list, sentences: list[Sentence], firsts: list[int]) -> 
     return out
 
 
+_NAME_SCANS: dict[str, NameScan] = {}
+
+
+def _name_scan(reference: Reference) -> NameScan:
+    """People's names and measures' phrases, found in one scan of a text."""
+    if reference.sha256 not in _NAME_SCANS:
+        _NAME_SCANS[reference.sha256] = NameScan([name_finder(reference), phrase_finder(reference)])
+    return _NAME_SCANS[reference.sha256]
+
+
 def process_text(
     doc_id: str,
     source_path: str,
@@ -185,7 +195,8 @@ def process_text(
     """All rows for one cleaned document."""
     text = loaded.text
     meta = read_meta(text)
-    measures = find_measures(text, reference)
+    person_spans, phrase_spans = _name_scan(reference).spans(text)
+    measures = find_measures(text, reference, phrase_spans)
     warnings = list(loaded.warnings)
     if meta.doc_date is None:
         inferred, how = infer_date(measures, reference)
@@ -198,7 +209,7 @@ def process_text(
             )
     on = meta.doc_date
     dates = extract_dates(text, on)
-    people = find_people(text, reference, on)
+    people = find_people(text, reference, on, person_spans)
     asker = _asker(meta, text, reference, on)
     if asker is not None:
         people = [p for p in people if not (p.start < asker.end and asker.start < p.end)]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline import entities, events, measures, people
 from pipeline.entities import find_figures, find_organisations
 from pipeline.measures import find_measures
-from pipeline.patterns import NameFinder, names_pattern
+from pipeline.patterns import NameFinder, NameScan, names_pattern
 from pipeline.people import find_people
 
 
@@ -171,3 +171,37 @@ def test_skipping_scans_find_what_the_patterns_find(text):
             m.span() for m in anchored.pattern.finditer(text)
         ]
     assert events.names_action(text) == bool(events.ACTION.search(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=_FOLDING_TEXT
+    | st.lists(st.text(alphabet="iskoISKOıſKİ-’ ", min_size=1, max_size=4)).map(" ".join)
+    | st.lists(st.sampled_from(["Home", "Office", "of", "Straw", "ok", "so", "is"])).map(" ".join)
+)
+def test_one_name_scan_finds_what_each_name_pattern_finds(text):
+    # Overlapping lists: a name of one list inside, across or along a name of the other.
+    lists = [
+        ["Home Office", "Office of Straw", "Mr Straw", "is", "ok so", "so is", "k-o", "Ißa"],
+        ["Home", "Office of Straw", "so is", "ok", "k-o", "O’Neil", "Home–Office"],
+        ["i", "s", "is ok"],
+    ]
+    for chosen in (lists[:2], lists, lists[1:]):
+        scan = NameScan([NameFinder(names, ignore_case=True) for names in chosen])
+        assert scan.spans(text) == [
+            [m.span() for m in names_pattern(names, ignore_case=True).finditer(text)]
+            for names in chosen
+        ]
+
+
+def test_one_name_scan_is_used_for_lowered_names_only():
+    both = NameScan([NameFinder(["Home Office"], ignore_case=True)] * 2)
+    assert both.spans("the HOME office and Home Office") == [[(4, 15), (20, 31)]] * 2
+    chained = NameScan([NameFinder(["Home Office", "Office of Straw"], ignore_case=True)] * 2)
+    assert chained.spans("Home Office of Straw") == [[(0, 11)]] * 2  # no name inside another
+    assert both._scan is not None
+    mixed = NameScan(
+        [NameFinder(["NRM"], ignore_case=False), NameFinder(["nrm"], ignore_case=True)]
+    )
+    assert mixed._scan is None
+    assert mixed.spans("NRM and nrm") == [[(0, 3)], [(0, 3), (8, 11)]]
