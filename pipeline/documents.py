@@ -334,6 +334,17 @@ def _gov_uk_footer(meta: DocumentMeta, text: str) -> None:
         _skip_line_of(meta, text, under)
 
 
+_LORDS_MARK = re.compile(r"\bHL ?WS\d|House of Lords")
+
+
+def _lords_mark(text: str) -> bool:
+    """A Lords statement number ("HLWS123") or "House of Lords" in the text.
+
+    The rule starts with a word boundary, so `re` tries it at every position; a text
+    holding neither "HL" nor "House of Lords" has no match, and `in` tells that faster."""
+    return ("HL" in text or "House of Lords" in text) and bool(_LORDS_MARK.search(text))
+
+
 def _house(meta: DocumentMeta, text: str) -> None:
     """House for parliamentary documents that do not carry a Hansard citation."""
     if meta.house or meta.doc_type not in (
@@ -346,7 +357,7 @@ def _house(meta: DocumentMeta, text: str) -> None:
     if (
         search_ignoring_case(_LORDS_QUESTION, _LORDS_QUESTION_LOWER, text)
         or _PEER.match(meta.speaker)
-        or re.search(r"\bHL ?WS\d|House of Lords", text)
+        or _lords_mark(text)
     ):
         meta.house = "Lords"
     else:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import dates
+from pipeline import dates, documents
 from pipeline.dates import DateMention, extract_dates
 from pipeline.documents import _plain_day
 
@@ -567,3 +567,21 @@ def test_quarter_forms_before_a_year() -> None:
         for m in dates._YEAR.finditer(text)
     ]
     assert [(y, hit and hit[2].n) for y, hit in found] == [("2019", 3), ("2020", 3), ("2021", None)]
+
+
+# --- the Lords mark pre-test is the plain search ---------------------------------------
+
+LORDS_TOKENS = ["HLWS12", "HL WS3", "xHLWS1", "HL", "WS4", "House of Lords", "House", "of",
+                "Lords", "house of lords", "HOUSE OF LORDS", "Home Office", "ſ", "K", "\n"]  # fmt: skip
+
+
+def test_lords_marks() -> None:
+    assert documents._lords_mark("Statement HLWS123 made today")
+    assert documents._lords_mark("in the House of Lords.")
+    assert not documents._lords_mark("House of Commons, HCWS12")
+
+
+@PROPERTY_SETTINGS
+@given(st.one_of(texts, st.lists(st.sampled_from(LORDS_TOKENS), max_size=12).map("".join)))
+def test_property_lords_mark_is_the_plain_search(text: str) -> None:
+    assert documents._lords_mark(text) == bool(documents._LORDS_MARK.search(text))
