@@ -2,15 +2,18 @@
 
 This module is the contract between `pipeline` and the app. The column lists
 and vocabularies here are the only definition; README.md describes them for
-people. `validate_events` and `validate_documents` check a whole frame and list
+people. `check_events` and `check_documents` check a whole table and list
 every problem at once (pandera's "lazy" validation), so a build fails before
-anything is written rather than after the app has read a broken table.
+anything is written rather than after the app has read a broken table. The build
+makes its tables in Arrow (`table_from_rows`); `validate_events` and
+`validate_documents` apply the same checks to pandas frames.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # --- vocabularies ---------------------------------------------------------
 
@@ -200,57 +203,128 @@ def coerce(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _problems_events(events: pd.DataFrame) -> list[str]:
+# How rows made in Python (str, int, datetime.date or None) are read into Arrow before
+# they take their contract types.
+_ROW_TYPES = {
+    "string": pa.large_string(),
+    "category": pa.string(),
+    "datetime64[ns]": pa.date32(),
+    "int64": pa.int64(),
+}
+
+
+def _contract_column(values: pa.ChunkedArray, name: str, dtype: str) -> pa.Array:
+    """One column of rows with its contract type, as `coerce` gives it to a frame:
+    missing text as "", values outside a vocabulary (or missing) as null."""
+    values = values.combine_chunks()
+    if dtype == "string":
+        return pc.fill_null(values, "")
+    if dtype == "category":
+        vocabulary = pa.array(CATEGORIES[name], pa.string())
+        codes = pc.index_in(values, value_set=vocabulary).cast(pa.int8())
+        return pa.DictionaryArray.from_arrays(codes, vocabulary)
+    return values.cast(ARROW_TYPES[dtype])
+
+
+def table_from_rows(rows: list[dict], columns: dict[str, str]) -> pa.Table:
+    """Rows (dicts with at least the keys of `columns`) as a table with the contract schema."""
+    rows_schema = pa.schema([(name, _ROW_TYPES[dtype]) for name, dtype in columns.items()])
+    table = pa.Table.from_pylist(rows, schema=rows_schema)
+    arrays = [_contract_column(table[name], name, dtype) for name, dtype in columns.items()]
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(columns))
+
+
+def _labels(table: pa.Table, name: str) -> pa.Array:
+    """A column as plain values (a vocabulary column as its labels)."""
+    column = table[name].combine_chunks()
+    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+
+
+def _any(mask: pa.Array) -> bool:
+    """True when some row is True (missing values count as False)."""
+    return bool(pc.any(mask).as_py())
+
+
+def _rows_where(mask: pa.Array) -> pa.Array:
+    """`mask` with missing values as False, for filtering."""
+    return pc.fill_null(mask, False)
+
+
+def _duplicates(table: pa.Table, name: str) -> list:
+    """Up to five values that occur more than once in a column."""
+    column = table[name].combine_chunks()
+    if pc.count_distinct(column).as_py() == len(column):
+        return []
+    counts = pc.value_counts(column)
+    repeated = counts.filter(pc.greater(counts.field("counts"), 1))
+    return repeated.field("values").to_pylist()[:5]
+
+
+def check_events(events: pa.Table) -> list[str]:
+    """Every broken rule of an events table with the contract schema (empty when sound)."""
     problems: list[str] = []
-    if events["event_id"].duplicated().any():
-        dupes = events.loc[events["event_id"].duplicated(), "event_id"].tolist()[:5]
+    dupes = _duplicates(events, "event_id")
+    if dupes:
         problems.append(f"duplicate event_id: {dupes}")
     for name in ("precision", "date_basis", "status", "doc_type"):
-        if events[name].isna().any():
+        if events[name].null_count:
             problems.append(f"{name}: values outside the vocabulary or missing")
-    if events["date_start"].isna().any() or events["date_end"].isna().any():
+    start, end = events["date_start"].combine_chunks(), events["date_end"].combine_chunks()
+    if start.null_count or end.null_count:
         problems.append("date_start/date_end: missing dates")
-    if (events["date_start"] > events["date_end"]).any():
+    if _any(pc.greater(start, end)):
         problems.append("date_start after date_end")
-    month = events["precision"] == "month"
-    if (events.loc[month, "date_start"].dt.day != 1).any():
+    precision = _labels(events, "precision")
+    month = _rows_where(pc.equal(precision, "month"))
+    if _any(pc.not_equal(pc.day(start.filter(month)), 1)):
         problems.append("a month-precision event does not start on day 1")
-    day = events["precision"] == "day"
-    if (events.loc[day, "date_start"] != events.loc[day, "date_end"]).any():
+    day = _rows_where(pc.equal(precision, "day"))
+    if _any(pc.not_equal(start.filter(day), end.filter(day))):
         problems.append("a day-precision event spans more than one day")
-    text_basis = events["date_basis"].isin(["explicit", "relative"])
-    if (events.loc[text_basis, "date_text"] == "").any():
+    text_basis = pc.is_in(_labels(events, "date_basis"), pa.array(["explicit", "relative"]))
+    date_text = events["date_text"].combine_chunks()
+    if _any(pc.equal(date_text.filter(text_basis), "")):
         problems.append("an explicit or relative date has no date_text")
-    if (events.loc[~text_basis, "date_text"] != "").any():
+    if _any(pc.not_equal(date_text.filter(pc.invert(text_basis)), "")):
         problems.append("a document or inferred date has a date_text")
-    if (events["char_start"] >= events["char_end"]).any():
+    if _any(pc.greater_equal(events["char_start"], events["char_end"])):
         problems.append("char_start not before char_end")
     return problems
+
+
+def check_documents(documents: pa.Table) -> list[str]:
+    """Every broken rule of a documents table with the contract schema (empty when sound)."""
+    problems: list[str] = []
+    if _duplicates(documents, "doc_id"):
+        problems.append("duplicate doc_id")
+    for name in ("doc_type", "doc_date_basis"):
+        if documents[name].null_count:
+            problems.append(f"{name}: values outside the vocabulary or missing")
+    # A basis outside the vocabulary counts as known (as with pandas, where NaN != "unknown").
+    known = pc.fill_null(pc.not_equal(_labels(documents, "doc_date_basis"), "unknown"), True)
+    doc_date = documents["doc_date"].combine_chunks()
+    if doc_date.filter(known).null_count:
+        problems.append("a document with a known date basis has no date")
+    if pc.sum(pc.is_valid(doc_date.filter(pc.invert(known)))).as_py():
+        problems.append("an undated document carries a date")
+    return problems
+
+
+def raise_problems(table: str, problems: list[str]) -> None:
+    """Raise `SchemaError` naming `table` and every problem, if there is any."""
+    if problems:
+        raise SchemaError(f"{table} table: " + "; ".join(problems))
 
 
 def validate_events(events: pd.DataFrame) -> pd.DataFrame:
     """Coerce to the contract and raise `SchemaError` listing every broken rule."""
     events = coerce(events, EVENT_COLUMNS)
-    problems = _problems_events(events)
-    if problems:
-        raise SchemaError("events table: " + "; ".join(problems))
+    raise_problems("events", check_events(to_arrow(events, EVENT_COLUMNS)))
     return events
 
 
 def validate_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """Coerce to the contract and raise `SchemaError` listing every broken rule."""
     documents = coerce(documents, DOCUMENT_COLUMNS)
-    problems: list[str] = []
-    if documents["doc_id"].duplicated().any():
-        problems.append("duplicate doc_id")
-    for name in ("doc_type", "doc_date_basis"):
-        if documents[name].isna().any():
-            problems.append(f"{name}: values outside the vocabulary or missing")
-    known = documents["doc_date_basis"] != "unknown"
-    if documents.loc[known, "doc_date"].isna().any():
-        problems.append("a document with a known date basis has no date")
-    if documents.loc[~known, "doc_date"].notna().any():
-        problems.append("an undated document carries a date")
-    if problems:
-        raise SchemaError("documents table: " + "; ".join(problems))
+    raise_problems("documents", check_documents(to_arrow(documents, DOCUMENT_COLUMNS)))
     return documents
