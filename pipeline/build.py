@@ -25,6 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -36,7 +37,7 @@ from pipeline import PIPELINE_VERSION, schema
 from pipeline.load import DEFAULT_MAX_BYTES
 from pipeline.process import DocResult, Rejection, process_file
 from pipeline.reference import DEFAULT_DIR as REFERENCE_DIR
-from pipeline.reference import Reference, load_reference
+from pipeline.reference import Reference, load_reference, reference_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
@@ -59,9 +60,8 @@ class BuildError(RuntimeError):
     """The build could not finish; the previous output is untouched."""
 
 
-@dataclass(frozen=True)
-class InputFile:
-    """A file found in the raw folder."""
+class InputFile(NamedTuple):
+    """A file found in the raw folder (a named tuple: a build makes one per file, quickly)."""
 
     root: Path  # the raw folder, resolved
     source_path: str  # relative to the raw folder, "/"-separated
@@ -188,8 +188,7 @@ def fingerprint(files: list[InputFile], digests: dict[str, str], sig: str) -> st
 # and settings (the signature), keeps its rows; only the other files are extracted.
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """What a build learned about one input file; kept beside its tables in `inputs.json`."""
 
     source_path: str
@@ -214,12 +213,19 @@ def _state(out_dir: Path) -> State | None:
     """The current build's records, or None when there is none or it cannot be read."""
     try:
         state = json.loads((out_dir / CURRENT / INPUTS_FILE).read_text())
-        records = {
-            r["source_path"]: Record(**{**r, "stat": tuple(r["stat"])}) for r in state["files"]
-        }
+        columns = state["files"]
+        columns["stat"] = map(tuple, columns["stat"])
+        records = {r.source_path: r for r in map(Record, *(columns[f] for f in Record._fields))}
         return State(str(state["signature"]), int(state["started_ns"]), records)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _write_inputs(path: Path, sig: str, started_ns: int, records: list[Record]) -> None:
+    """Write a build's records as `inputs.json`, a list per field (quick to read back)."""
+    columns = zip(*records, strict=True) if records else [[] for _ in Record._fields]
+    files = dict(zip(Record._fields, map(list, columns), strict=True))
+    path.write_text(json.dumps({"signature": sig, "started_ns": started_ns, "files": files}))
 
 
 # A file changed within this long before the last build began could have been changed
@@ -329,6 +335,22 @@ def is_fresh(out_dir: Path, inputs_sha256: str) -> bool:
 
 
 # --- running ----------------------------------------------------------------
+
+_LOADED: dict[tuple[str, str], Reference] = {}
+
+
+def _reference(directory: Path) -> Reference:
+    """The reference tables in `directory`, loaded and checked once per content: a rebuild
+    in the same process (the app's, or a benchmark's) reuses them while their bytes are
+    unchanged."""
+    folder = str(Path(directory).resolve())
+    loaded = _LOADED.get((folder, reference_digest(directory)))
+    if loaded is None:
+        loaded = load_reference(directory)
+        _LOADED.clear()
+        _LOADED[(folder, loaded.sha256)] = loaded
+    return loaded
+
 
 _WORKER_REFERENCE: Reference | None = None
 
@@ -585,10 +607,13 @@ _STATISTICS = ["doc_id", "doc_type", "doc_date", "date_start", "date_end", "prec
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
-    """A table as Parquet (snappy), with statistics on the columns a reader filters on."""
-    pq.write_table(
-        table, path, write_statistics=[c for c in table.column_names if c in _STATISTICS]
-    )
+    """A table as Parquet, with statistics on the columns a reader filters on.
+
+    LZ4 rather than the default snappy: files a little smaller, read back in about 60%
+    of the time (an incremental build reads the last tables), written a little faster.
+    """
+    statistics = [c for c in table.column_names if c in _STATISTICS]
+    pq.write_table(table, path, compression="lz4", write_statistics=statistics)
 
 
 def _csv_type(kind: pa.DataType) -> pa.DataType:
@@ -680,11 +705,13 @@ def _write_tables(
     staging: Path,
     threads: int = 1,
     previous: dict[str, PreviousCsv] | None = None,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> None:
     """Write every output file into `staging`, `threads` files at a time (Arrow writes
     without holding the interpreter lock), and the layout of the CSV files.
 
-    `previous` holds the current build's CSV files by name, to copy unchanged chunks from.
+    `previous` holds the current build's CSV files by name, to copy unchanged chunks
+    from; `meanwhile` is run in this thread while the files are written.
     """
     previous = previous or {}
     jobs = [  # the longest first, so that two threads finish close together
@@ -702,6 +729,7 @@ def _write_tables(
             else pool.submit(_write_parquet, table, staging / name)
             for name, table in jobs
         }
+        meanwhile()
         written = {name: done.result() for name, done in running.items()}
     layouts = {name: vars(layout) for name, layout in written.items() if layout is not None}
     (staging / CSV_LAYOUT).write_text(json.dumps(layouts))
@@ -863,7 +891,7 @@ def build(
     if not raw_dir.is_dir():
         raise BuildError(f"raw folder not found: {raw_dir}")
     reading = None if if_stale else _read_ahead(out_dir, full)
-    reference = load_reference(reference_dir)
+    reference = _reference(reference_dir)
     files, link_rejections = list_inputs(raw_dir)
     state = None if full else _state(out_dir)
     digests = digests_of(files, state)
@@ -925,9 +953,13 @@ def build(
     staging.chmod(0o755)
     published = False
     try:
-        _write_tables(tables, staging, threads=workers, previous=previous.csv if previous else None)
-        inputs = {"signature": sig, "started_ns": started_ns, "files": [vars(r) for r in records]}
-        (staging / INPUTS_FILE).write_text(json.dumps(inputs, sort_keys=True))
+        _write_tables(
+            tables,
+            staging,
+            threads=workers,
+            previous=previous.csv if previous else None,
+            meanwhile=lambda: _write_inputs(staging / INPUTS_FILE, sig, started_ns, records),
+        )
         report.seconds = time.perf_counter() - started
         manifest = {
             "pipeline_version": PIPELINE_VERSION,

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
@@ -393,35 +394,46 @@ def _post(row: Any) -> Post:
 # --- reading and checking -------------------------------------------------------
 
 
+def _files(directory: Path) -> dict[str, bytes]:
+    """The bytes of each table present in `directory`, by table name."""
+    paths = {name: Path(directory) / f"{name}.csv" for name in COLUMNS}
+    return {name: path.read_bytes() for name, path in paths.items() if path.is_file()}
+
+
+def _digest(files: dict[str, bytes]) -> str:
+    """The hash of the tables' bytes that identifies a set of reference tables."""
+    digest = hashlib.sha256()
+    for name, data in files.items():
+        digest.update(f"{name}.csv\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def reference_digest(directory: Path = DEFAULT_DIR) -> str:
+    """What `load_reference(directory).sha256` would be, without reading the tables."""
+    return _digest(_files(directory))
+
+
 def load_reference(directory: Path = DEFAULT_DIR) -> Reference:
     """Read and check every table in `directory`; raise ReferenceDataError listing all problems."""
     directory = Path(directory)
-    problems: list[str] = []
-    raw: dict[str, pd.DataFrame] = {}
-    digest = hashlib.sha256()
-    for name in COLUMNS:
-        path = directory / f"{name}.csv"
-        if not path.is_file():
-            problems.append(f"{name}.csv: file missing in {directory}")
-            continue
-        data = path.read_bytes()
-        digest.update(f"{name}.csv\0{len(data)}\0".encode())
-        digest.update(data)
-        raw[name] = _read(path)
+    files = _files(directory)
+    problems = [f"{name}.csv: file missing in {directory}" for name in COLUMNS if name not in files]
+    raw = {name: _read(data) for name, data in files.items()}
     tables = {name: _check_table(name, frame, problems) for name, frame in raw.items()}
     problems += _consistency(tables)
     if problems:
         raise ReferenceDataError(
             f"{len(problems)} problem(s) in {directory}:\n- " + "\n- ".join(problems)
         )
-    ref = Reference(**tables, sha256=digest.hexdigest())
+    ref = Reference(**tables, sha256=_digest(files))
     _index(ref)
     return ref
 
 
-def _read(path: Path) -> pd.DataFrame:
-    """A CSV as stripped strings, blanks as ''."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+def _read(data: bytes) -> pd.DataFrame:
+    """A CSV's bytes as stripped strings, blanks as ''."""
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
     return frame.apply(lambda col: col.str.strip())
 
 

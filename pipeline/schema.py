@@ -182,7 +182,10 @@ def _coerced(col: pd.Series, name: str, dtype: str) -> pd.Series:
     """One column with its contract dtype; returned as it is when it already has it."""
     if dtype == "category":
         wanted = pd.CategoricalDtype(list(CATEGORIES[name]))
-        return col if col.dtype == wanted else pd.Categorical(col, categories=wanted.categories)
+        if col.dtype == wanted:
+            return col
+        known = col.where(col.isin(wanted.categories))  # other values become missing
+        return pd.Categorical(known, categories=wanted.categories)
     if dtype.startswith("datetime64"):
         return col if col.dtype == dtype else pd.to_datetime(col).astype("datetime64[ns]")
     if dtype == "string":

@@ -351,3 +351,29 @@ def test_a_csv_edited_after_its_build_is_never_copied_from(tmp_path, synthetic_r
     build(raw, clean, workers=1)
     assert (out / "events.csv").read_bytes() == (clean / "events.csv").read_bytes()
     assert b"#" not in (out / "events.csv").read_bytes()[-200:]
+
+
+def test_reference_tables_are_loaded_again_only_when_their_bytes_change(tmp_path, monkeypatch):
+    import pipeline.build as build_module
+    from pipeline.reference import load_reference, reference_digest
+
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    assert reference_digest(reference) == load_reference(reference).sha256
+    loads = []
+    monkeypatch.setattr(build_module, "_LOADED", {})
+    monkeypatch.setattr(
+        build_module,
+        "load_reference",
+        lambda folder: loads.append(folder) or load_reference(folder),
+    )
+    out = tmp_path / "out"
+    build(RAW, out, reference, workers=1)
+    build(RAW, out, reference, workers=1)
+    assert len(loads) == 1
+    with (reference / "members.csv").open("a") as handle:
+        handle.write(
+            "Test Person,Test Person,Testtown,Labour,Commons,2001-06-07,2005-05-05,SYNTHETIC TEST ROW\n"
+        )
+    assert build(RAW, out, reference, workers=1).n_extracted == 5
+    assert len(loads) == 2
