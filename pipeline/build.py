@@ -537,9 +537,7 @@ def _merge(kept: pa.Table, fresh: pa.Table) -> pa.Table:
 
 def _in_order(table: pa.Table) -> pa.Table:
     """Whole documents put in document order (a stable sort, so each keeps its row order)."""
-    if _is_sorted(table["doc_id"]):
-        return table
-    return table.take(pc.sort_indices(table, sort_keys=[("doc_id", "ascending")]))
+    return table if _is_sorted(table["doc_id"]) else _sorted(table, ["doc_id"])
 
 
 # A chunk of rows starts at every document whose id hashes to 0 modulo this.
@@ -649,13 +647,11 @@ def _reusable(previous: PreviousCsv | None) -> dict[tuple[object, int], tuple[in
 
 def _same_chunk(
     batch: pa.RecordBatch,
-    previous: PreviousCsv | None,
+    previous: PreviousCsv,
     reusable: dict[tuple[object, int], tuple[int, int, int]],
 ) -> tuple[int, int] | None:
     """(first byte, bytes) of the previous file's chunk whose rows equal `batch`, if any."""
-    if previous is None or not batch.num_rows:
-        return None
-    found = reusable.get((batch.column(0)[0].as_py(), batch.num_rows))
+    found = reusable.get((batch.column(0)[0].as_py(), batch.num_rows)) if batch.num_rows else None
     if found is None:
         return None
     row, byte, size = found
@@ -675,14 +671,15 @@ def _write_csv(table: pa.Table, path: Path, previous: PreviousCsv | None = None)
     csv_schema = pa.schema([(f.name, _csv_type(f.type)) for f in table.schema])
     chunks, copied = [], 0
     with contextlib.ExitStack() as stack:
+        # `reusable` is empty unless there is a previous file to copy from
         source = stack.enter_context(pa.memory_map(str(previous.path))) if reusable else None
         sink = stack.enter_context(pa.OSFile(str(path), "wb"))
         writer = pa_csv.CSVWriter(sink, csv_schema)
         header = sink.tell()
         for batch in table.to_batches():
             start = sink.tell()
-            same = _same_chunk(batch, previous, reusable)
-            if source is not None and same is not None:
+            same = _same_chunk(batch, previous, reusable) if source is not None else None
+            if same is not None:
                 byte, size = same
                 source.seek(byte)
                 sink.write(source.read_buffer(size))

@@ -93,9 +93,10 @@ class NameFinder:
         self.trie = ""  # the names, without the whole-word guards, when there are any
         if not cleaned:
             return
-        self.trie = _regex(_trie(cleaned))
+        trie = _trie(cleaned)
+        self.trie = _regex(trie)
         if not ignore_case:
-            self._fast = re.compile(rf"{_first_char_regex(_trie(cleaned))}(?![\w-])")
+            self._fast = re.compile(rf"{_first_char_regex(trie)}(?![\w-])")
         elif _lower_ascii_literals(self.pattern.pattern):
             self._lowered = case_sensitive_twin(self.pattern)
 

@@ -410,7 +410,7 @@ def _digest(files: dict[str, bytes]) -> str:
 
 
 def reference_digest(directory: Path = DEFAULT_DIR) -> str:
-    """What `load_reference(directory).sha256` would be, without reading the tables."""
+    """What `load_reference(directory).sha256` would be, without parsing or checking the tables."""
     return _digest(_files(directory))
 
 

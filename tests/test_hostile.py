@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.build import build
+from pipeline.build import OUTPUT_FILES, build
 from pipeline.load import RejectedFile, clean, html_to_text
 from pipeline.process import process_text
 
@@ -245,12 +245,5 @@ def test_build_is_deterministic_for_any_corpus(documents, tmp_path_factory):
         (raw / f"doc {i}.txt").write_text(f"{text}\n\n{MARK}\n")
     build(raw, root / "one", workers=1)
     build(raw, root / "two", workers=1)
-    for name in (
-        "events.parquet",
-        "events.csv",
-        "documents.parquet",
-        "documents.csv",
-        "mentions.parquet",
-        "rejected.csv",
-    ):
+    for name in OUTPUT_FILES:
         assert (root / "one" / name).read_bytes() == (root / "two" / name).read_bytes(), name
