@@ -353,6 +353,92 @@ def test_a_csv_edited_after_its_build_is_never_copied_from(tmp_path, synthetic_r
     assert b"#" not in (out / "events.csv").read_bytes()[-200:]
 
 
+def _segments(out: Path) -> dict[str, os.stat_result]:
+    folder = (out / ".current" / "cache").resolve()
+    return {path.name: path.stat() for path in folder.iterdir()}
+
+
+def _cached_equals_parquet(out: Path) -> bool:
+    import pyarrow.parquet as pq
+
+    from pipeline.build import _SCHEMAS, TABLES, _cached_tables
+
+    cached = _cached_tables((out / ".current").resolve())
+    assert cached is not None
+    return all(
+        cached[name].equals(pq.read_table(out / f"{name}.parquet").cast(_SCHEMAS[name]))
+        for name in TABLES
+    )
+
+
+@pytest.mark.slow
+def test_the_next_build_maps_the_cache_and_links_the_segments_it_did_not_change(
+    tmp_path, synthetic_raw, monkeypatch
+):
+    import pipeline.build as build_module
+
+    monkeypatch.setattr(build_module, "SEGMENT_CHUNKS", 1)  # a segment per chunk: several
+    raw = tmp_path / "raw"
+    shutil.copytree(synthetic_raw, raw)
+    out = tmp_path / "out"
+    build(raw, out, workers=1)
+    assert _cached_equals_parquet(out)
+    before = _segments(out)
+    assert len(before) >= 9  # three tables, three chunks or more each
+    changed = sorted(raw.iterdir())[100]
+    changed.write_text(changed.read_text() + "\nSynthetic edit: a review began in May 2016.\n")
+    read = []
+    real_read = build_module.pq.read_table
+    monkeypatch.setattr(
+        build_module.pq, "read_table", lambda *a, **k: read.append(a) or real_read(*a, **k)
+    )
+    assert build(raw, out, workers=1).n_extracted == 1
+    assert read == []  # the last build's tables came from its segments, not its Parquet files
+    after = _segments(out)
+    linked = {
+        name for name, st in after.items() if name in before and st.st_ino == before[name].st_ino
+    }
+    written = set(after) - linked
+    # one segment a table holds the edited document; every other segment is the same file
+    assert len(written) == 3 and {name.split("-")[0] for name in written} == {
+        "events",
+        "documents",
+        "mentions",
+    }
+    assert linked == set(after) - written and len(linked) >= 6
+    assert _cached_equals_parquet(out)
+
+
+@pytest.mark.slow
+def test_a_segment_changed_after_its_build_is_never_mapped_or_linked(
+    tmp_path, synthetic_raw, monkeypatch
+):
+    import pipeline.build as build_module
+
+    monkeypatch.setattr(build_module, "SEGMENT_CHUNKS", 1)
+    raw = tmp_path / "raw"
+    shutil.copytree(synthetic_raw, raw)
+    out = tmp_path / "out"
+    build(raw, out, workers=1)
+    events = sorted(name for name in _segments(out) if name.startswith("events-"))
+    tampered = (out / ".current" / "cache" / events[-1]).resolve()
+    tampered.write_bytes(tampered.read_bytes())  # same bytes, a new modification time
+    tampered_inode = tampered.stat().st_ino
+    assert build_module._previous(out).segments is None  # the Parquet files are read instead
+    first = sorted(raw.iterdir())[0]
+    first.write_text(first.read_text() + "\nSynthetic edit: a review began in June 2017.\n")
+    build(raw, out, workers=1)
+    assert all(st.st_ino != tampered_inode for st in _segments(out).values())
+    assert _cached_equals_parquet(out)
+    clean = tmp_path / "clean"
+    build(raw, clean, workers=1)
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    shutil.rmtree((out / ".current" / "cache").resolve())  # no cache at all: still read
+    assert build_module._previous(out) is not None
+    assert build(raw, out, workers=1).n_extracted == 0
+
+
 def test_reference_tables_are_loaded_again_only_when_their_bytes_change(tmp_path, monkeypatch):
     import pipeline.build as build_module
     from pipeline.reference import load_reference, reference_digest
