@@ -153,7 +153,9 @@ def list_inputs(raw_dir: Path) -> tuple[list[InputFile], list[Rejection]]:
     found: dict[str, Stat] = {}
     rejected: list[Rejection] = []
     _scan(str(root), root, "", found, rejected)
-    relative = sorted(found, key=lambda rel: rel.split("/"))
+    # in order of path parts ("a/b" before "a-b"); a flat folder needs no splitting
+    nested = any("/" in rel for rel in found)
+    relative = sorted(found, key=lambda rel: rel.split("/")) if nested else sorted(found)
     files = [
         InputFile(root, rel, doc_id, found[rel])
         for rel, doc_id in zip(relative, _doc_ids(relative), strict=True)
@@ -499,34 +501,34 @@ def _sorted(table: pa.Table, keys: list[str]) -> pa.Table:
     return table.take(pc.sort_indices(table, sort_keys=[(key, "ascending") for key in keys]))
 
 
-def _select(table: pa.Table, column: str, values: set[str]) -> pa.Table:
-    """The rows of `table` whose `column` is in `values`, without copying runs of rows.
-
-    Tables are in document order, so the rows kept come in runs; each run is a
-    zero-copy slice (a few runs in an incremental build), or one filter when there
-    are many.
-    """
-    if not values or not table.num_rows:
-        return table.slice(0, 0)
-    mask = pc.is_in(table[column], value_set=pa.array(sorted(values), pa.large_string()))
-    keep = mask.to_numpy(zero_copy_only=False)
+def _select(table: pa.Table, ids: set[str]) -> pa.Table:
+    """The rows of the documents in `ids`, as zero-copy slices of `table` (whose rows
+    come in runs, one per document): a few slices in an incremental build."""
+    names, starts = _doc_runs(table)
+    keep = np.fromiter((name in ids for name in names), dtype=bool, count=len(names))
     if keep.all():
         return table
     edges = np.flatnonzero(np.diff(np.concatenate([[False], keep, [False]]).astype(np.int8)))
-    if len(edges) > 2000:
-        return table.filter(mask)
-    runs = [table.slice(a, b - a) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    if len(edges) > 2000:  # scattered: one filter rather than thousands of slices
+        return table.filter(pa.array(np.repeat(keep, np.diff(starts))))
+    runs = [
+        table.slice(starts[a], starts[b] - starts[a])
+        for a, b in zip(edges[::2], edges[1::2], strict=True)
+    ]
     return pa.concat_tables(runs) if runs else table.slice(0, 0)
 
 
 def _rows_of(tables: dict[str, pa.Table], paths: set[str]) -> dict[str, pa.Table]:
     """The rows of the files in `paths` (source paths) in one set of tables."""
-    documents = _select(tables["documents"], "source_path", paths)
-    return {
-        "events": _select(tables["events"], "source_path", paths),
-        "documents": documents,
-        "mentions": _select(tables["mentions"], "doc_id", set(documents["doc_id"].to_pylist())),
+    documents = tables["documents"]
+    ids = {
+        doc_id
+        for doc_id, path in zip(
+            documents["doc_id"].to_pylist(), documents["source_path"].to_pylist(), strict=True
+        )
+        if path in paths
     }
+    return {name: _select(tables[name], ids) for name in TABLES}
 
 
 def _doc_runs(table: pa.Table) -> tuple[list[str], np.ndarray]:
@@ -947,10 +949,14 @@ def _first_holders(files: list[InputFile], fresh: Fresh, old: dict[str, Record])
 
 
 def _assemble(
-    files: list[InputFile], digests: dict[str, str], fresh: Fresh, old: dict[str, Record]
+    files: list[InputFile],
+    digests: dict[str, str],
+    fresh: Fresh,
+    old: dict[str, Record],
+    first: dict[str, str],
 ) -> tuple[list[Record], set[str], set[str], list[Rejection]]:
-    """Records of this build, kept fresh files, files whose old rows are kept, rejections."""
-    first = _first_holders(files, fresh, old)
+    """Records of this build, kept fresh files, files whose old rows are kept, rejections;
+    `first` is the file that holds each text first (`_first_holders`)."""
     records, kept_fresh, kept_old, rejected = [], set(), set(), []
     for item in files:
         path = item.source_path
@@ -1024,10 +1030,12 @@ def build(
             and not old[i.source_path].kept
             and first.get(old[i.source_path].text_sha256) == i.source_path
         ]
-        _extract(again, context, fresh, tick, len(todo) + len(again))
+        if again:
+            _extract(again, context, fresh, tick, len(todo) + len(again))
+            first = _first_holders(files, fresh, old)  # in case one is unreadable now
     finally:
         close()
-    records, kept_fresh, kept_old, rejected = _assemble(files, digests, fresh, old)
+    records, kept_fresh, kept_old, rejected = _assemble(files, digests, fresh, old, first)
     kept = _rows_of(previous.tables, kept_old) if previous is not None else {}
     tables = _tables(fresh.kept(kept_fresh), kept, link_rejections + rejected)
     documents = tables["documents"]

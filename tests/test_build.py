@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import schema
 from pipeline.build import OUTPUT_FILES, build
@@ -463,3 +465,34 @@ def test_reference_tables_are_loaded_again_only_when_their_bytes_change(tmp_path
         )
     assert build(RAW, out, reference, workers=1).n_extracted == 5
     assert len(loads) == 2
+
+
+@given(
+    st.lists(st.integers(1, 4), max_size=40),
+    st.lists(st.booleans(), max_size=40),
+)
+def test_rows_of_some_documents_are_those_a_filter_would_keep(rows_per_doc, wanted):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from pipeline.build import _select
+
+    ids = [f"doc{i:03d}" for i in range(len(rows_per_doc))]
+    column = [doc_id for doc_id, n in zip(ids, rows_per_doc, strict=True) for _ in range(n)]
+    table = pa.table({"doc_id": pa.array(column, pa.large_string()), "row": range(len(column))})
+    keep = {doc_id for doc_id, want in zip(ids, wanted, strict=False) if want}
+    expected = table.filter(pc.is_in(table["doc_id"], pa.array(sorted(keep), pa.large_string())))
+    assert _select(table, keep).equals(expected)
+
+
+def test_rows_of_scattered_documents_are_those_a_filter_would_keep():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from pipeline.build import _select
+
+    column = [f"doc{i:05d}" for i in range(5000) for _ in range(2)]
+    table = pa.table({"doc_id": pa.array(column, pa.large_string()), "row": range(len(column))})
+    keep = {f"doc{i:05d}" for i in range(0, 5000, 2)}  # every other document: 2,500 runs
+    expected = table.filter(pc.is_in(table["doc_id"], pa.array(sorted(keep), pa.large_string())))
+    assert _select(table, keep).equals(expected)
