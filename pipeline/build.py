@@ -752,11 +752,22 @@ def _segments(
     each of its documents' id, path and content. The same name means the same rows.
     """
     ids, starts = _doc_runs(table)
-    cuts = _cuts(ids, CHUNK_DOCS * SEGMENT_CHUNKS)  # none for a table without rows
-    for first, last in zip(cuts, [*cuts[1:], len(ids)][: len(cuts)], strict=True):
+    if not ids:
+        return
+    cuts = _cuts(ids, CHUNK_DOCS * SEGMENT_CHUNKS)
+    for first, last in zip(cuts, [*cuts[1:], len(ids)], strict=True):
         made_of = "\0".join([sig, name, *map(sources.__getitem__, ids[first:last])])
         rows = table.slice(starts[first], starts[last] - starts[first])
         yield f"{name}-{hashlib.sha256(made_of.encode()).hexdigest()[:40]}.arrow", rows
+
+
+def _linked(source: Path, target: Path) -> bool:
+    """Hard-link `source` as `target`; False when there is no such file (or no links here)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
 
 
 def _write_cache(
@@ -781,11 +792,7 @@ def _write_cache(
         manifest[name] = []
         for file, rows in _segments(tables[name], name, sources, sig):
             target = staging / CACHE / file
-            try:
-                if previous is None:
-                    raise FileNotFoundError(file)
-                os.link(previous / CACHE / file, target)
-            except OSError:  # not in the last build (or no hard links here): write it
+            if previous is None or not _linked(previous / CACHE / file, target):
                 with (
                     pa.OSFile(str(target), "wb") as sink,
                     pa.ipc.new_file(sink, rows.schema) as writer,
