@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from itertools import chain
 
 
 def _trie(names: list[str]) -> dict:
@@ -90,6 +91,7 @@ class NameFinder:
         cleaned = _cleaned(names, ignore_case)
         self._lowered: re.Pattern[str] | None = None
         self._fast: re.Pattern[str] | None = None
+        self.names = cleaned
         self.trie = ""  # the names, without the whole-word guards, when there are any
         if not cleaned:
             return
@@ -113,26 +115,22 @@ class NameFinder:
 class NameScan:
     """`[finder.spans(text) for finder in finders]`, from one scan of the text.
 
-    When every finder searches the lowered text, one pattern tries all their names at
-    each word start, each list in a look-ahead that captures the name it finds there;
-    a finder's spans are then those names that start after the last one it took, as
-    `finditer` takes them. Otherwise each finder scans the text on its own.
+    When every finder searches the lowered text, one pattern finds the word starts where a
+    name of any list begins: a character that is not `[\\w-]` (which `re` skips ahead to)
+    before the trie of all the names. There each finder's trie is matched on its own; its
+    spans are the names that start after the last one it took, as `finditer` takes them.
+    Otherwise each finder scans the text on its own.
     """
 
     def __init__(self, finders: list[NameFinder]) -> None:
         self.finders = finders
         self._scan: re.Pattern[str] | None = None
-        self._groups: list[list[int]] = [[] for _ in finders]  # each finder's capturing groups
+        self._heads: list[re.Pattern[str]] = []  # each finder's names, matched at a start
         if len(finders) < 2 or any(f._lowered is None for f in finders):
             return
-        heads = [f"(?=({f.trie})(?![\\w-]))" for f in finders]
-        alternatives, group = [], 0
-        for first in range(len(finders)):  # the first list with a name here, then the others
-            alternatives.append(heads[first] + "".join(f"{h}?" for h in heads[first + 1 :]))
-            for k in range(first, len(finders)):
-                group += 1
-                self._groups[k].append(group)
-        self._scan = re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})")
+        names = sorted({name for finder in finders for name in finder.names})
+        self._scan = re.compile(rf"[^\w-](?=(?:{_regex(_trie(names))})(?![\w-]))")
+        self._heads = [re.compile(rf"(?:{f.trie})(?![\w-])") for f in finders]
 
     def spans(self, text: str) -> list[list[tuple[int, int]]]:
         """Each finder's `spans(text)`, in the order of the finders."""
@@ -141,13 +139,12 @@ class NameScan:
             return [finder.spans(text) for finder in self.finders]
         found: list[list[tuple[int, int]]] = [[] for _ in self.finders]
         taken_to = [0] * len(self.finders)
-        for match in self._scan.finditer(lowered):
-            start = match.start()
-            for k, groups in enumerate(self._groups):
-                end = max(match.end(g) for g in groups)  # -1 when this list has no name here
-                if end > start >= taken_to[k]:
-                    found[k].append((start, end))
-                    taken_to[k] = end
+        starts = chain((0,), (match.end() for match in self._scan.finditer(lowered)))
+        for start in starts:
+            for k, head in enumerate(self._heads):
+                if start >= taken_to[k] and (name := head.match(lowered, start)):
+                    found[k].append(name.span())
+                    taken_to[k] = name.end()
         return found
 
 

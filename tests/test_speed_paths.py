@@ -1,0 +1,40 @@
+"""Fast paths against the plain patterns they stand for, on texts holding characters that
+fold onto ASCII under lower()/casefold() ("ſ", "ı", "İ", the Kelvin sign "K")."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.patterns import NameFinder, NameScan, names_pattern
+
+_FOLDING = ["ſ", "ı", "İ", "K", "ß", "é"]
+_SEPARATORS = [" ", "\n", "-", "–", ",", ".", "(", ")", "’", "'", "\u00a0", ""]
+
+
+def _texts(words: list[str]) -> st.SearchStrategy[str]:
+    """Words and folding characters joined by any separator, a name often at the start."""
+    piece = st.sampled_from(words + _FOLDING) | st.text(alphabet="aeiksoAEIKSO", max_size=3)
+    return st.lists(st.tuples(piece, st.sampled_from(_SEPARATORS)), max_size=25).map(
+        lambda pairs: "".join(word + sep for word, sep in pairs)
+    )
+
+
+_LISTS = [
+    ["Home Office", "Mr Straw", "so", "k-o", "is ok", "Office of Straw"],
+    ["Home", "Office", "straw", "k-o", "ok so", "O’Neil", "(a) b"],
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=_texts(
+        ["Home", "Office", "of", "Straw", "Mr", "ok", "so", "is", "k", "o", "O’Neil", "(a)", "b"]
+    )
+)
+def test_name_scan_finds_what_each_name_pattern_finds(text):
+    scan = NameScan([NameFinder(names, ignore_case=True) for names in _LISTS])
+    assert scan.spans(text) == [
+        [m.span() for m in names_pattern(names, ignore_case=True).finditer(text)]
+        for names in _LISTS
+    ]
