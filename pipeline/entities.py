@@ -44,6 +44,29 @@ ORGANISATION = re.compile(
     r"|\b(?:Home Office|Europol|Interpol|Eurojust|Frontex|Border Force|Crown Prosecution Service)\b"
 )
 _ORGANISATIONS = Anchored(ORGANISATION, "[A-Z]")  # every alternative starts with a capital
+# Every match of ORGANISATION holds a body word ("Office of the", "Department for" and
+# "Ministry of" too) or one of the names without one, and only characters of `[\w'’& -]`.
+_ORGANISATION_WORDS = re.compile(f"{_BODY_WORDS}|Europol|Interpol|Eurojust|Frontex")
+_OUTSIDE_ORGANISATIONS = re.compile(r"[^\w'’& -]")
+
+
+def _organisation_matches(text: str) -> Iterator[re.Match[str]]:
+    r"""`_ORGANISATIONS.finditer(text)`, run only on the stretches between two characters
+    outside `[\w'’& -]` that hold a body word: no match reaches across such a character,
+    and at the end of a stretch `\b` sees a non-word character either way."""
+    reverse = ""
+    end = 0
+    for word in _ORGANISATION_WORDS.finditer(text):
+        if word.start() < end:
+            continue  # in the stretch just scanned
+        reverse = reverse or text[::-1]
+        before = _OUTSIDE_ORGANISATIONS.search(reverse, len(text) - word.start())
+        after = _OUTSIDE_ORGANISATIONS.search(text, word.end())
+        start = len(text) - before.start() if before else 0
+        end = after.start() if after else len(text)
+        yield from _ORGANISATIONS.finditer(text, start, end)
+
+
 _ORG_LEADING = re.compile(r"^(?:The|A|An|Our|Its|Their|Some|All|Under|In|By|With)\s+")
 
 _SCALE = r"(?: ?(?:million|billion|thousand|m|bn|k)\b)?"
@@ -133,7 +156,7 @@ def find_countries(text: str, reference: Reference) -> list[Mention]:
 def find_organisations(text: str) -> list[Mention]:
     """Organisations named in `text`, by their shape."""
     found = []
-    for match in _ORGANISATIONS.finditer(text):
+    for match in _organisation_matches(text):
         name = match.group(1)
         lead = _ORG_LEADING.match(name)
         start = match.start(1) + (lead.end() if lead else 0)

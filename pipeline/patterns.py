@@ -251,11 +251,14 @@ class Anchored:
         self.pattern = pattern
         self._scan = re.compile(f"{first}(?<=(?=({pattern.pattern})){first})", pattern.flags)
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
         """Matches of the scan pattern, in order and not overlapping, as `pattern.finditer`
         gives them (for a pattern that never matches empty): `m.span(1)`, `m.group(name)`."""
         search = self._scan.search
-        match = search(text)
+        endpos = len(text) if endpos is None else endpos
+        match = search(text, pos, endpos)
         while match is not None:
             yield match
-            match = search(text, max(match.end(1), match.start(1) + 1))
+            match = search(text, max(match.end(1), match.start(1) + 1), endpos)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import entities
 from pipeline.patterns import NameFinder, NameScan, names_pattern
 
 _FOLDING = ["ſ", "ı", "İ", "K", "ß", "é"]
-_SEPARATORS = [" ", "\n", "-", "–", ",", ".", "(", ")", "’", "'", "\u00a0", ""]
+_SEPARATORS = [" ", "\n", "-", "&", "–", ",", ".", "(", ")", "’", "'", "\u00a0", ""]
 
 
 def _texts(words: list[str]) -> st.SearchStrategy[str]:
@@ -37,4 +38,17 @@ def test_name_scan_finds_what_each_name_pattern_finds(text):
     assert scan.spans(text) == [
         [m.span() for m in names_pattern(names, ignore_case=True).finditer(text)]
         for names in _LISTS
+    ]
+
+
+_ORGANISATION_WORDS = ["Home", "Office", "of", "the", "for", "and", "Department", "Ministry",
+                       "Crown", "Prosecution", "Service", "Services", "Europol", "The", "Police",
+                       "Force", "Border", "Trust's", "Trust’s", "O’Neil", "A", "Justice", "UK", "Minister"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_texts(_ORGANISATION_WORDS))
+def test_organisation_scan_finds_what_the_pattern_finds(text):
+    assert [m.span(1) for m in entities._organisation_matches(text)] == [
+        m.span() for m in entities.ORGANISATION.finditer(text)
     ]
