@@ -18,7 +18,7 @@ from datetime import date
 from pipeline.dates import DateMention
 from pipeline.entities import Mention, joined
 from pipeline.measures import THEME_BY_KEYWORD, MeasureMention
-from pipeline.patterns import case_sensitive_twin, lowered_for_ascii
+from pipeline.patterns import case_sensitive_twin, lowered_for_ascii, search_ignoring_case
 from pipeline.people import PersonMention
 from pipeline.reference import Reference
 from pipeline.sentences import Sentence
@@ -103,11 +103,23 @@ def event_id(doc_id: str, start: int, end: int) -> str:
     return hashlib.sha256(f"{doc_id}|{start}|{end}".encode()).hexdigest()[:16]
 
 
+# FUTURE and ONGOING for `lowered_for_ascii` sentences: every branch starts with a letter,
+# which `re` skips ahead to, and the word boundary before it is a look-behind.
+_FUTURE_LOWER = re.compile(
+    r"w(?<!\w.)ill\b|s(?<!\w.)hall\b|i(?<!\w.)(?:s to be|ntends? to)\b|a(?<!\w.)re to be\b"
+    r"|p(?<!\w.)lans? to\b|g(?<!\w.)oing to\b"
+)
+_ONGOING_LOWER = re.compile(
+    r"i(?<!\w.)s (?:active|currently|now|continuing)|a(?<!\w.)re (?:active|currently|now|continuing)"
+    r"|c(?<!\w.)(?:ontinu(?:e|es|ing) to|urrently)\b|o(?<!\w.)ngoing\b"
+)
+
+
 def _status(sentence: str) -> str:
     """Status of a statement dated by its document: planned, ongoing or past."""
-    if FUTURE.search(sentence):
+    if search_ignoring_case(FUTURE, _FUTURE_LOWER, sentence):
         return "planned"
-    return "ongoing" if ONGOING.search(sentence) else "past"
+    return "ongoing" if search_ignoring_case(ONGOING, _ONGOING_LOWER, sentence) else "past"
 
 
 def _minister(facts: SentenceFacts, ctx: DocContext) -> PersonMention | None:

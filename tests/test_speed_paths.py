@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import entities
+from pipeline import entities, events
 from pipeline.patterns import NameFinder, NameScan, names_pattern
 
 _FOLDING = ["ſ", "ı", "İ", "K", "ß", "é"]
@@ -52,3 +52,16 @@ def test_organisation_scan_finds_what_the_pattern_finds(text):
     assert [m.span(1) for m in entities._organisation_matches(text)] == [
         m.span() for m in entities.ORGANISATION.finditer(text)
     ]
+
+
+_TENSE_WORDS = ["will", "WILL", "Shall", "ſhall", "is", "İs", "are", "to", "be", "plans", "plan",
+                "intends", "going", "now", "nowhere", "active", "currently", "CURRENTLY",
+                "continues", "continuing", "ongoing", "ongoingly", "nongoing", "Kill", "sKill", "swill", "the"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_texts(_TENSE_WORDS))
+def test_document_dated_status_reads_what_the_patterns_read(text):
+    plain = "planned" if events.FUTURE.search(text) else None
+    plain = plain or ("ongoing" if events.ONGOING.search(text) else "past")
+    assert events._status(text) == plain
