@@ -249,7 +249,7 @@ _BACK_REFERENCE = re.compile(
     r"\b[Tt]he (?P<head>(?i:directive|convention|strategy|taskforce|task force|centre|agency|mechanism|commissioner|action plan)"
     r"|Bill|Act|Cell|Group)\b"
 )
-_BACK_REFERENCES = Anchored(_BACK_REFERENCE, "[Tt]")
+_BACK_REFERENCES = Anchored(_BACK_REFERENCE, "[Tt]", "he ")
 
 
 _BACK_HEADS = ("directive", "convention", "strategy", "taskforce", "task force", "centre", "agency",

@@ -235,21 +235,27 @@ def case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 class Anchored:
     """`pattern.finditer`, faster, for a case-sensitive pattern whose every match starts with
-    a character of the class `first` (for instance "[A-Z]" for capitalised names).
+    a character of the class `first` (for instance "[A-Z]" for capitalised names), followed
+    by the literal `then` when one is given ("he " after "[Tt]").
 
     A pattern that starts with a look-behind or a choice is tried at every position;
-    this one starts with `first`, so `re` skips ahead to the next such character, and
-    checks the whole pattern there in a look-ahead (inside a one-character look-behind,
-    to start it at that character). Group 1 is the match; named groups keep their names.
+    this one starts with `first` (or with `then`, which `re` finds faster still), so `re`
+    skips ahead to the next such place, and checks the whole pattern there in a look-ahead
+    (inside a look-behind, to start it at the first character). Group 1 is the match; named
+    groups keep their names.
     """
 
-    def __init__(self, pattern: re.Pattern[str], first: str) -> None:
+    def __init__(self, pattern: re.Pattern[str], first: str, then: str = "") -> None:
         if pattern.flags & re.IGNORECASE or re.search(r"\\[1-9]", pattern.pattern):
             raise ValueError(
                 "Anchored needs a case-sensitive pattern without numbered back-references"
             )
         self.pattern = pattern
-        self._scan = re.compile(f"{first}(?<=(?=({pattern.pattern})){first})", pattern.flags)
+        lead = re.escape(then) or first
+        self._scan = re.compile(
+            f"{lead}(?<=(?=({pattern.pattern})){first}{re.escape(then)})", pattern.flags
+        )
+        self._skip = 1 if then else 0  # from a match's first character to the scan's start
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
@@ -258,7 +264,7 @@ class Anchored:
         gives them (for a pattern that never matches empty): `m.span(1)`, `m.group(name)`."""
         search = self._scan.search
         endpos = len(text) if endpos is None else endpos
-        match = search(text, pos, endpos)
+        match = search(text, pos + self._skip, endpos)
         while match is not None:
             yield match
-            match = search(text, max(match.end(1), match.start(1) + 1), endpos)
+            match = search(text, max(match.end(1), match.start(1) + 1) + self._skip, endpos)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import entities, events
+from pipeline import entities, events, measures
 from pipeline.patterns import NameFinder, NameScan, names_pattern
 
 _FOLDING = ["ſ", "ı", "İ", "K", "ß", "é"]
@@ -65,3 +65,23 @@ def test_document_dated_status_reads_what_the_patterns_read(text):
     plain = "planned" if events.FUTURE.search(text) else None
     plain = plain or ("ongoing" if events.ONGOING.search(text) else "past")
     assert events._status(text) == plain
+
+
+_BACK_REFERENCE_WORDS = ["The", "the", "THE", "he", "Directive", "ſtrategy", "STRATEGY", "Act",
+                         "Acts", "task", "force", "Task Force", "action plan", "Bill", "Group",
+                         "Kell", "Cell", "centre", "Tthe", "Modern", "Slavery", "Children", "2015",
+                         "The Act", "the Directive", "The ſtrategy", "the Group"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_texts(_BACK_REFERENCE_WORDS + _ORGANISATION_WORDS), data=st.data())
+def test_anchored_scans_find_what_the_patterns_find(text, data):
+    endpos = data.draw(st.integers(0, len(text)))
+    for anchored in (measures._BACK_REFERENCES, measures._HEADS, entities._ORGANISATIONS):
+        assert [m.span(1) for m in anchored.finditer(text)] == [
+            m.span() for m in anchored.pattern.finditer(text)
+        ]
+        for pos in range(endpos + 1):  # every start, the one after a first character too
+            assert [m.span(1) for m in anchored.finditer(text, pos, endpos)] == [
+                m.span() for m in anchored.pattern.finditer(text, pos, endpos)
+            ]
