@@ -27,8 +27,12 @@ class Spans:
     def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
-        for start, end in sorted(spans):
-            self.add(start, end)
+        for start, end in sorted(spans):  # as `add` each: in order, only the last run can merge
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(end, self.ends[-1])
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
 
     def overlaps(self, start: int, end: int) -> bool:
         """True when [start, end) shares a character with any span."""

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline import entities, events, measures
 from pipeline.patterns import NameFinder, NameScan, names_pattern
+from pipeline.spans import Spans
 
 _FOLDING = ["ſ", "ı", "İ", "K", "ß", "é"]
 _SEPARATORS = [" ", "\n", "-", "&", "–", ",", ".", "(", ")", "’", "'", "\u00a0", ""]
@@ -85,3 +86,17 @@ def test_anchored_scans_find_what_the_patterns_find(text, data):
             assert [m.span(1) for m in anchored.finditer(text, pos, endpos)] == [
                 m.span() for m in anchored.pattern.finditer(text, pos, endpos)
             ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)), max_size=20))
+def test_spans_built_at_once_are_the_spans_added_one_by_one(pairs):
+    spans = [(start, start + length) for start, length in pairs]
+    added = Spans()
+    for start, end in spans:
+        added.add(start, end)
+    built = Spans(spans)
+    assert (built.starts, built.ends) == (added.starts, added.ends)
+    for start in range(45):
+        for end in range(start, start + 4):
+            assert built.overlaps(start, end) == added.overlaps(start, end)
