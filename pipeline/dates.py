@@ -69,6 +69,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache, partial
 from typing import NamedTuple
 
+from pipeline.patterns import lowered_for_ascii
+
 
 @dataclass(frozen=True, slots=True)
 class DateMention:
@@ -651,8 +653,9 @@ def _left_ok(text: str, pos: int, bad: frozenset[str]) -> bool:
 @lru_cache(maxsize=1)
 def _lower(text: str) -> str | None:
     """The text in lower case, or None when lower-casing moves offsets ("İ" becomes two
-    characters). Cached for the scanners of the same text."""
-    lower = text.lower()
+    characters). Cached for the scanners of the same text; the lowered text the name
+    finders of a document made is taken when there is one (it is `text.lower()`, as long)."""
+    lower = lowered_for_ascii(text) or text.lower()
     return lower if len(lower) == len(text) else None
 
 

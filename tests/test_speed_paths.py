@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import entities, events, measures
-from pipeline.patterns import NameFinder, NameScan, names_pattern
+from pipeline import dates, entities, events, measures
+from pipeline.patterns import NameFinder, NameScan, lowered_for_ascii, names_pattern
 from pipeline.spans import Spans
 
 _FOLDING = ["ſ", "ı", "İ", "K", "ß", "é"]
@@ -100,3 +100,12 @@ def test_spans_built_at_once_are_the_spans_added_one_by_one(pairs):
     for start in range(45):
         for end in range(start, start + 4):
             assert built.overlaps(start, end) == added.overlaps(start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_texts(["In", "June", "MAY", "this", "week", "ago", "2015", "ſpring", "İn", "Kuly"]))
+def test_dates_lowered_text_is_the_lower_case_of_the_text(text):
+    lowered_for_ascii(text)  # the name finders' lowered text, as in a document's processing
+    dates._lower.cache_clear()
+    lower = text.lower()
+    assert dates._lower(text) == (lower if len(lower) == len(text) else None)
