@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
+import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -169,9 +171,27 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+# Libraries whose versions shape the rows: a new dateparser may read a date differently, a new
+# bs4 or Python (its Unicode tables decide what `\w` matches) may give other text, a new pyarrow
+# or pandas other tables. A build made with other versions is not reused.
+LIBRARIES = ("bs4", "dateparser", "regex", "numpy", "pandas", "pyarrow")
+
+
+def library_versions() -> str:
+    """The versions of Python, its Unicode tables and the libraries in LIBRARIES, as one line."""
+    versions = [f"python {sys.version}", f"unicode {unicodedata.unidata_version}"]
+    for name in LIBRARIES:
+        module = importlib.import_module(name)
+        versions.append(f"{name} {getattr(module, '__version__', 'unknown')}")
+    return "; ".join(versions)
+
+
 def signature(reference: Reference, max_bytes: int) -> str:
-    """A hash of everything but the inputs that the output depends on: code, reference, settings."""
-    digest = hashlib.sha256(f"{PIPELINE_VERSION}|{reference.sha256}|{max_bytes}".encode())
+    """A hash of everything but the inputs that the output depends on: code, libraries,
+    reference tables, settings."""
+    digest = hashlib.sha256(
+        f"{PIPELINE_VERSION}|{library_versions()}|{reference.sha256}|{max_bytes}".encode()
+    )
     for source in sorted((ROOT / "pipeline").glob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()

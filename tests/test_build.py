@@ -196,6 +196,19 @@ def test_cache_is_dropped_when_the_reference_tables_change(tmp_path):
     assert build(RAW, out, reference, workers=1).n_extracted == 5
 
 
+def test_cache_is_dropped_when_a_library_version_changes(tmp_path, monkeypatch):
+    import dateparser
+
+    import pipeline.build as build_module
+
+    out = tmp_path / "out"
+    build(RAW, out, workers=1)
+    assert build(RAW, out, workers=1).n_extracted == 0
+    assert "dateparser " + dateparser.__version__ in build_module.library_versions()
+    monkeypatch.setattr(dateparser, "__version__", dateparser.__version__ + ".post1")
+    assert build(RAW, out, workers=1).n_extracted == 5
+
+
 def test_unreadable_build_records_mean_a_full_rebuild(tmp_path):
     out = tmp_path / "out"
     build(RAW, out, workers=1)
