@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 from app_fixtures import app_test, texts, write_large, write_small
@@ -43,7 +41,6 @@ def test_hundred_thousand_events(tmp_path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("TIMELINE_DATA_DIR", str(processed))
     monkeypatch.setenv("TIMELINE_REFERENCE_DIR", str(reference))
     at = app_test()
-    started = time.perf_counter()
     at.run(timeout=120)
     assert not at.exception
     assert "100,000 events from 400 documents" in texts(at)
@@ -54,4 +51,3 @@ def test_hundred_thousand_events(tmp_path, monkeypatch: pytest.MonkeyPatch) -> N
     assert "WebGL" in texts(at) or "events from" in texts(at)
     at.radio(key="view").set_value("table").run(timeout=60)
     assert not at.exception
-    assert time.perf_counter() - started < 120
