@@ -427,6 +427,9 @@ def _work(item: InputFile, max_bytes: int) -> DocResult | Rejection:
     return process_file(item.path, item.doc_id, item.source_path, _WORKER_REFERENCE, max_bytes)
 
 
+WORKER_BATCH = 32  # files sent to a worker at a time
+
+
 def _results(
     files: list[InputFile], reference: Reference, reference_dir: Path, max_bytes: int, workers: int
 ) -> Iterator[DocResult | Rejection]:
@@ -435,12 +438,14 @@ def _results(
         for item in files:
             yield process_file(item.path, item.doc_id, item.source_path, reference, max_bytes)
         return
+    # Files go to the workers in small batches: a batch's results travel back as one
+    # pickle, so large batches mean more memory in flight (at 10,000 files, batches of
+    # 625 took each worker's peak from 120 to 175 MB) and a jumpy progress bar.
+    batch = max(1, min(WORKER_BATCH, len(files) // (workers * 8)))
     with ProcessPoolExecutor(
         workers, initializer=_init_worker, initargs=(str(reference_dir),)
     ) as pool:
-        yield from pool.map(
-            _work, files, [max_bytes] * len(files), chunksize=max(1, len(files) // (workers * 8))
-        )
+        yield from pool.map(_work, files, [max_bytes] * len(files), chunksize=batch)
 
 
 Progress = Callable[[int, int], None]
