@@ -11,6 +11,7 @@ leaves the previous tables as they were and readable.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import importlib
 import json
@@ -1004,6 +1005,38 @@ def _assemble(
     return records, kept_fresh, kept_old, rejected
 
 
+LOCK = ".lock"  # in the output folder: held by the build writing to it
+
+
+@contextlib.contextmanager
+def _exclusive(out_dir: Path) -> Iterator[None]:
+    """Hold `out_dir` for one build, or raise BuildError when another build holds it.
+
+    Two builds at once (the app's and the command line's) would each delete the other's
+    unpublished folder as an old build. The lock is the kernel's (flock): it is let go
+    when its holder ends, even when killed, so a stale lock never blocks a build.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / LOCK).open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildError(
+                f"another build is writing to {out_dir} ({holder}); "
+                "run this one again when it has finished"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build(
     raw_dir: Path = RAW_DIR,
     out_dir: Path = OUT_DIR,
@@ -1018,14 +1051,30 @@ def build(
     """Build the processed tables. Raises BuildError, leaving `out_dir` as it was.
 
     Files whose content, name and document id are unchanged since the current build
-    in `out_dir`, made by the same code, reference tables and settings, keep their
-    rows; only the others are extracted. `progress(done, total)` is called after each
-    document extracted; by default progress goes to stderr. `full` extracts every file
-    again, ignoring the previous build.
+    in `out_dir`, made by the same code, libraries, reference tables and settings, keep
+    their rows; only the others are extracted. `progress(done, total)` is called after
+    each document extracted; by default progress goes to stderr. `full` extracts every
+    file again, ignoring the previous build. One build at a time writes to `out_dir`:
+    while another holds it, BuildError says so.
     """
-    started, started_ns = time.perf_counter(), time.time_ns()
     if not raw_dir.is_dir():
         raise BuildError(f"raw folder not found: {raw_dir}")
+    with _exclusive(out_dir):
+        return _build(raw_dir, out_dir, reference_dir, if_stale, workers, max_bytes, progress, full)
+
+
+def _build(
+    raw_dir: Path,
+    out_dir: Path,
+    reference_dir: Path,
+    if_stale: bool,
+    workers: int,
+    max_bytes: int,
+    progress: Progress | None,
+    full: bool,
+) -> BuildReport:
+    """`build`, with the output folder held."""
+    started, started_ns = time.perf_counter(), time.time_ns()
     reading = None if if_stale else _read_ahead(out_dir, full)
     reference = _reference(reference_dir)
     files, link_rejections = list_inputs(raw_dir)

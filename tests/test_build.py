@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import schema
-from pipeline.build import OUTPUT_FILES, build
+from pipeline.build import OUTPUT_FILES, BuildError, build
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
@@ -509,3 +509,58 @@ def test_rows_of_scattered_documents_are_those_a_filter_would_keep():
     keep = {f"doc{i:05d}" for i in range(0, 5000, 2)}  # every other document: 2,500 runs
     expected = table.filter(pc.is_in(table["doc_id"], pa.array(sorted(keep), pa.large_string())))
     assert _select(table, keep).equals(expected)
+
+
+_HOLD = """
+import sys
+from pathlib import Path
+from pipeline.build import _exclusive
+with _exclusive(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()  # until the test closes our stdin, or kills us
+"""
+
+
+def _holder(out: Path) -> subprocess.Popen:
+    """Another process holding `out` as a build does, until its stdin closes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(out)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_second_build_of_the_same_folder_is_refused_and_changes_nothing(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    out = tmp_path / "out"
+    build(raw, out, workers=1)
+    before = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    builds = sorted(p.name for p in (out / ".builds").iterdir())
+    changed = raw / "002_d9a5f5901e5b14d1.txt"
+    changed.write_text(changed.read_text().replace("In June", "In July"))
+    holder = _holder(out)
+    try:
+        with pytest.raises(BuildError, match=f"another build is writing to .*process {holder.pid}"):
+            build(raw, out, workers=1)
+        with pytest.raises(BuildError, match="another build"):
+            build(raw, out, workers=1, if_stale=True)
+    finally:
+        holder.stdin.close()
+        assert holder.wait(timeout=30) == 0
+    assert {name: (out / name).read_bytes() for name in OUTPUT_FILES} == before
+    assert sorted(p.name for p in (out / ".builds").iterdir()) == builds
+    assert build(raw, out, workers=1).n_extracted == 1  # free again once the other ends
+
+
+def test_a_build_killed_while_holding_the_folder_does_not_block_the_next(tmp_path):
+    out = tmp_path / "out"
+    holder = _holder(out)
+    holder.kill()
+    holder.wait(timeout=30)
+    assert "process" in (out / ".lock").read_text()  # what the killed build left behind
+    assert build(RAW, out, workers=1).n_documents == 5
