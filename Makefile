@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 PORT   ?= 8501
 
 .DEFAULT_GOAL := help
-.PHONY: help venv data rebuild run test test-fast lint format bench clean
+.PHONY: help venv data rebuild run test test-fast lint format bench bench-compare clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,5 +46,9 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 bench: $(STAMP) ## Benchmark the pipeline and the app (prints medians and ratios)
 	$(PY) -m benchmarks
 
-clean: ## Remove the virtual environment and built data
-	rm -rf $(VENV) data/processed/*.parquet data/processed/*.csv data/processed/*.json .cache
+bench-compare: $(STAMP) ## Print the last two benchmark runs side by side
+	$(PY) -m benchmarks.compare
+
+clean: ## Remove the virtual environment and built data (every build, its cache and links)
+	rm -rf $(VENV) .cache
+	find data/processed -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
