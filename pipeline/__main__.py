@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.build import OUT_DIR, RAW_DIR, BuildError, build
+from pipeline.build import OUT_DIR, RAW_DIR, BuildError, build, usable_cores
 from pipeline.corpus import AddError, add_files, check_file, describe
 from pipeline.load import DEFAULT_MAX_BYTES
 from pipeline.reference import DEFAULT_DIR as REFERENCE_DIR
@@ -37,8 +37,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=os.cpu_count() or 1,
-        help="processes to use (default: all cores)",
+        default=usable_cores(),
+        help="processes to use (default: the cores this process may use, here %(default)s)",
     )
     parser.add_argument(
         "--max-bytes",

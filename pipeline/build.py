@@ -431,6 +431,15 @@ def _work(item: InputFile, max_bytes: int) -> DocResult | Rejection:
 WORKER_BATCH = 32  # files sent to a worker at a time
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity, which a container's cpuset or
+    `taskset` narrows (os.cpu_count() counts the whole machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity on this platform (macOS)
+        return os.cpu_count() or 1
+
+
 def _results(
     files: list[InputFile], reference: Reference, reference_dir: Path, max_bytes: int, workers: int
 ) -> Iterator[DocResult | Rejection]:

@@ -564,3 +564,21 @@ def test_a_build_killed_while_holding_the_folder_does_not_block_the_next(tmp_pat
     holder.wait(timeout=30)
     assert "process" in (out / ".lock").read_text()  # what the killed build left behind
     assert build(RAW, out, workers=1).n_documents == 5
+
+
+def test_workers_default_to_the_cores_this_process_may_use():
+    """A container or `taskset` narrows the cores a build may use; the default follows."""
+    if not hasattr(os, "sched_getaffinity") or not shutil.which("taskset"):
+        pytest.skip("no CPU affinity here")
+    for cores in ("0", "0,1"):
+        allowed = len(cores.split(","))
+        if allowed > len(os.sched_getaffinity(0)):
+            continue
+        result = subprocess.run(
+            ["taskset", "-c", cores, sys.executable, "-m", "pipeline", "build", "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert f"here {allowed})" in " ".join(result.stdout.split())
