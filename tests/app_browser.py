@@ -70,6 +70,13 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
 @contextmanager
 def streamlit_server(processed: Path, reference: Path) -> Iterator[str]:
     """Run `streamlit run dashboard.py` on the given folders; yield its base URL."""
+    with streamlit_process(processed, reference) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(processed: Path, reference: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `streamlit run dashboard.py` on the given folders; yield its URL and process."""
     port = free_port()
     env = {
         **os.environ,
@@ -99,7 +106,7 @@ def streamlit_server(processed: Path, reference: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -156,6 +163,50 @@ def plotted_event_ids(page) -> list[str]:  # noqa: ANN001
         }
         return ids;
     }""")
+
+
+CHART_SUMMARY = """() => {
+    const div = document.querySelector('.js-plotly-plot');
+    if (!div || !div._fullData) return null;
+    const isEvent = v => typeof v === 'string' && !/^(ref|gov):/.test(v);
+    const ids = new Set();
+    let points = 0, counted = 0, aggregate = false, webgl = false;
+    const traces = [];
+    for (const t of div._fullData) {
+        const custom = (t.customdata || []).map(c => Array.isArray(c) ? c[0] : c);
+        const mine = custom.filter(isEvent);
+        const perMonth = t.name === 'events per month';
+        if (!mine.length && !perMonth) continue;
+        mine.forEach(id => ids.add(id));
+        const n = t.x ? t.x.length : 0;
+        points += n;
+        traces.push({type: t.type, mode: t.mode || '', points: n});
+        if (t.type === 'scattergl') webgl = true;
+        if (perMonth) {
+            aggregate = true;
+            for (const text of t.text || []) {
+                const m = /: ([0-9,]+) events?$/.exec(text);
+                if (m) counted += Number(m[1].replaceAll(',', ''));
+            }
+        }
+    }
+    const mode = aggregate ? 'aggregate' : (webgl ? 'webgl' : 'detail');
+    return {mode, traces, points, ids: ids.size, counted};
+}"""
+
+SETTLED = """() => new Promise(done => requestAnimationFrame(
+    () => requestAnimationFrame(() => done(true))))"""
+
+
+def chart_summary(page) -> dict | None:  # noqa: ANN001
+    """How the timeline draws its events, read from the plotly graph div.
+
+    `mode` is 'aggregate' (counts per lane and month), 'webgl' (scattergl traces) or
+    'detail' (SVG markers and bars); `points` counts the points drawn for events, `ids` the
+    distinct event ids among them and `counted` the events the aggregate's labels count.
+    """
+    page.evaluate(SETTLED)
+    return page.evaluate(CHART_SUMMARY)
 
 
 def screenshot(page, name: str) -> Path:  # noqa: ANN001
