@@ -51,7 +51,7 @@ class Settings:
     out: Path
 
 
-PARTS = ("accuracy", "dates", "app", "incremental", "build", "growth")
+PARTS = ("accuracy", "dates", "app", "browser", "incremental", "build", "growth")
 
 
 def parse_args(argv: list[str] | None = None) -> Settings:
@@ -248,7 +248,7 @@ def measure(suite: Suite) -> tuple[list[report.Row], dict[str, Any]]:
     raw: dict[str, Any] = {}
     if "accuracy" in only or "dates" in only:
         rows += dates_part(suite, raw)
-    if "app" in only:
+    if "app" in only or "browser" in only:
         rows += app_part(suite, raw)
     if "incremental" in only:
         rows += incremental_part(suite, raw)
@@ -257,7 +257,7 @@ def measure(suite: Suite) -> tuple[list[report.Row], dict[str, Any]]:
 
 
 def app_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
-    """Write the large processed folder once, then time the app on it."""
+    """Write the large processed folder once, then time the app on it (AppTest, browser)."""
     s = suite.settings
     options: dict[str, Any] = {
         "folder": str(suite.workspace / "app"),
@@ -270,13 +270,16 @@ def app_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
     raw["app_data"] = data
     if "error" in data:
         return report.app_rows([data], s.app_events, "n/a")
-    raw["app"] = suite.repeat(
-        f"app at {s.app_events:,} events",
-        "app",
-        processed=data["processed"],
-        reference=data["reference"],
-    )
-    return report.app_rows(raw["app"], s.app_events, data["source"])
+    folders = {"processed": data["processed"], "reference": data["reference"]}
+    rows = []
+    if "app" in s.only:
+        raw["app"] = suite.repeat(f"app at {s.app_events:,} events", "app", **folders)
+        rows += report.app_rows(raw["app"], s.app_events, data["source"])
+    if "browser" in s.only:
+        label = f"app in Chromium at {s.app_events:,} events"
+        raw["browser"] = suite.repeat(label, "browser", **folders)
+        rows += report.browser_rows(raw["browser"], s.app_events)
+    return rows
 
 
 def _terminated(signum: int, frame: object) -> None:

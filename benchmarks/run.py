@@ -18,6 +18,8 @@ Measurements:
 - app_data: write a large processed folder for the app (the app tests' fixture).
 - app: the Streamlit app at that size under AppTest: cold load, reruns after filter
   changes, bytes of the plotly figures sent to the browser.
+- browser: the same folder served by `streamlit run` to headless Chromium: load, hover,
+  zoom and filter changes as a user waits for them, long tasks, memory (benchmarks.browser).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from statistics import median
 from typing import Any
+
+from benchmarks.browser import measure_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "data" / "raw"
@@ -77,7 +81,7 @@ def peak_memory() -> dict[str, float]:
 
 SNAPSHOT_PARTS = (
     "pipeline", "app", "benchmarks", "dashboard.py", "data/reference", "data/raw",
-    "tests/app_fixtures.py", ".streamlit",
+    "tests/app_fixtures.py", "tests/app_browser.py", ".streamlit",
 )  # fmt: skip
 
 
@@ -416,6 +420,7 @@ MEASUREMENTS: dict[str, Callable[..., dict[str, Any]]] = {
     "accuracy": measure_accuracy,
     "app_data": measure_app_data,
     "app": measure_app,
+    "browser": measure_browser,
 }
 
 

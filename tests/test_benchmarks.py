@@ -199,3 +199,49 @@ def test_growth_rows_judge_linearity() -> None:
     runs[9000] = [{"error": "skipped"}]
     rows = report.growth_rows(runs, workers=2)
     assert rows[1].ratio and rows[2].rate == "n/a" and rows[2].met is None
+
+
+def test_browser_rows_judge_hover_and_server_memory() -> None:
+    def run(hover: float, server: float) -> dict:
+        steps = {
+            "cold load": {"seconds": 7.0, "mode": "aggregate", "points": 2270,
+                          "longest_task_ms": 1200.0, "blocking_ms": 3000.0},
+            "hover": {"seconds": hover, "mode": "aggregate"},
+            "years upper": {"seconds": 3.0, "mode": "webgl", "points": 5243, "range": "2004-2004",
+                            "longest_task_ms": 900.0, "blocking_ms": 1700.0},
+        }  # fmt: skip
+        return {"steps": steps, "server_peak_mb": server, "renderer_peak_mb": 460.0}
+
+    rows = report.browser_rows([run(0.05, 380.0), run(0.07, 1100.0), run(0.30, 390.0)], 100_000)
+    cold, hover, years = rows
+    assert cold.peak_mb == 1100.0 and cold.met is False  # the largest server peak counts
+    assert "longest task 1200 ms, blocked 3000 ms" in cold.note and "renderer peak 460" in cold.note
+    assert cold.rate == "aggregate, 2,270 pts"
+    assert hover.seconds == 0.07 and hover.met is True  # the median of three
+    assert years.measurement == "browser: years 2004-2004" and years.met is None
+    assert "long tasks not observed" in hover.note
+    failed = report.browser_rows([{"error": "Chromium not found"}], 100_000)
+    assert failed[0].rate == "n/a" and "Chromium not found" in failed[0].note
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_measurement_reads_the_page(tmp_path: Path) -> None:
+    from app_browser import chromium_path
+    from app_fixtures import EVENTS, write_small
+
+    from benchmarks.browser import measure_browser
+
+    chromium_path()  # skips, or fails under TIMELINE_REQUIRE_BROWSER=1, without Chromium
+    processed, reference = write_small(tmp_path)
+    result = measure_browser(str(processed), str(reference))
+    assert "error" not in result and result["page_errors"] == []
+    steps = result["steps"]
+    assert steps["cold load"]["mode"] == "detail"
+    assert steps["cold load"]["points"] >= len(EVENTS)  # every event drawn, as SVG
+    assert steps["hover"]["seconds"] > 0 and steps["zoom"]["seconds"] > 0
+    narrowed = steps["years: upper thumb to the lower"]
+    low, high = narrowed["range"].split("-")
+    assert low == high  # the upper thumb went down to the lower one
+    assert steps["years back to all"]["points"] == steps["cold load"]["points"]
+    assert 0 < result["server_peak_mb"] < 2048 and result["renderer_peak_mb"] > 0
