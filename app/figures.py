@@ -14,6 +14,9 @@ SVG takes about 0.5 ms a point to draw and to zoom (1 s at 2,000, 4 s at 5,000),
 0.15 ms (1.7 s at 10,000, 3 s at 20,000) and its figure costs 300 bytes a point to send
 (hover labels mostly: 3 MB at 10,000, 6 MB at 20,000) and 14 ms a thousand points to build;
 the aggregate stays under 0.2 MB and 0.6 s at any size. Hover stays under 25 ms in every mode.
+The range slider under the chart draws every trace a second time: in the aggregate (2,270
+markers for 100,000 events over 19 years) it took a draw from about 150 to 820 ms, so the
+aggregate, an overview that asks to narrow the filters, has none; zooming by dragging stays.
 
 Large traces get numpy arrays (dates as epoch milliseconds) rather than lists: plotly
 validates and deep-copies lists element by element, arrays in one block.
@@ -499,12 +502,13 @@ def _layout(
     mode: str,
 ) -> None:
     """Axes, bands, legend and size of the timeline."""
+    overview = mode == "aggregate"  # no range slider under the axis (see the module doc)
     fig.update_layout(
         height=max(380, 150 + 36 * len(categories)),
         shapes=shapes,
         barmode="overlay",
         margin={"l": 10, "r": 10, "t": 20, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12 if overview else -0.28, "x": 0},
         hoverlabel={"align": "left"},
         dragmode="zoom",
         clickmode="event+select",
@@ -514,7 +518,11 @@ def _layout(
     fig.update_xaxes(
         type="date",
         range=list(x_range),
-        rangeslider={"visible": True, "thickness": 0.06, "range": list(x_range)},
+        rangeslider={
+            "visible": not overview,
+            "thickness": 0.06,
+            "range": list(x_range),
+        },
         showgrid=True,
         gridcolor="#e5e5e5",
     )

@@ -207,6 +207,15 @@ def test_draw_mode_follows_size() -> None:
     assert figures.draw_mode(100_000) == "aggregate"
 
 
+def test_range_slider_only_when_events_are_drawn_one_by_one(bundle: data.Bundle) -> None:
+    assert _figure(bundle).layout.xaxis.rangeslider.visible is True
+    many = pd.concat([bundle.events] * 10_000, ignore_index=True)
+    many["event_id"] = [f"x{i}" for i in range(len(many))]
+    overview = _figure(bundle, events=many)
+    assert overview.layout.meta["mode"] == "aggregate"
+    assert overview.layout.xaxis.rangeslider.visible is False
+
+
 def test_webgl_mode_uses_scattergl(bundle: data.Bundle) -> None:
     many = pd.concat([bundle.events] * 200, ignore_index=True)
     many["event_id"] = [f"x{i}" for i in range(len(many))]

@@ -72,13 +72,19 @@ def body(ctx: Context) -> None:
         selection_mode="points",
         config={"displaylogo": False, "scrollZoom": False},
     )
-    st.caption(
-        "Markers are single days (● past, ▶ ongoing, ○ planned); bars span the month, "
-        "season, quarter, year or period a statement refers to. Colour shows how the "
-        "date was found. Shaded bands are governments. Drag to zoom, double-click to "
-        "reset; the slider under the chart moves through time. Click a point for its "
-        "quote and source."
-    )
+    if figures.draw_mode(len(ctx.shown)) == "aggregate":
+        st.caption(
+            "Marker size shows how many events a lane has in a month; hover for the count. "
+            "Shaded bands are governments. Drag to zoom, double-click to reset."
+        )
+    else:
+        st.caption(
+            "Markers are single days (● past, ▶ ongoing, ○ planned); bars span the month, "
+            "season, quarter, year or period a statement refers to. Colour shows how the "
+            "date was found. Shaded bands are governments. Drag to zoom, double-click to "
+            "reset; the slider under the chart moves through time. Click a point for its "
+            "quote and source."
+        )
     if selected:
         detail.render(ctx, selected)
     frame = table.table_frame(ctx.shown.head(TABLE_ROWS))
