@@ -133,7 +133,9 @@ def test_upload_preview_confirm_and_see_the_new_event(page, server: str, corpus,
     page.get_by_text("to the corpus. Rebuilt").wait_for(timeout=30_000)
     wait_for_app(page)
     seen = progress_seen(page)  # "1 of 1" unless the pipeline's code changed meanwhile
-    assert any(re.fullmatch(r"Extracted (\d+) of \1 new or changed documents", t) for t in seen)
+    assert any(re.fullmatch(r"Extracted (\d+) of \1 new or changed documents", t) for t in seen), (
+        seen
+    )
     assert (raw / "browser upload é.txt").read_bytes() == NEW_DOC.encode()
     assert page.get_by_text("3 events from 3 documents").is_visible()
     screenshot(page, "upload_done_1280")
