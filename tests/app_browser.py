@@ -258,12 +258,30 @@ def viewport_screenshot(page, name: str) -> Path:  # noqa: ANN001
 
 # --- uploads ------------------------------------------------------------------------------------
 
+# Every text a progress bar shows, even one replaced within the same frame: besides the bars'
+# text after each batch of changes, the text a change replaced (characterData's oldValue)
+# and the text of nodes removed from a bar, or of bars removed whole, are kept.
 RECORD_PROGRESS = """() => {
     window.__progress = [];
-    const seen = () => document.querySelectorAll('[data-testid="stProgress"]').forEach(
-        p => window.__progress.push(p.innerText.trim()));
-    new MutationObserver(seen).observe(document.body,
-        {subtree: true, childList: true, characterData: true, attributes: true});
+    const BAR = '[data-testid="stProgress"]';
+    const keep = text => { text = (text || '').trim(); if (text) window.__progress.push(text); };
+    const inBar = node => {
+        const element = node && (node.nodeType === 1 ? node : node.parentElement);
+        return Boolean(element && element.closest(BAR));
+    };
+    new MutationObserver(records => {
+        for (const r of records) {
+            if (r.type === 'characterData' && inBar(r.target)) keep(r.oldValue);
+            for (const node of r.removedNodes) {
+                if (inBar(r.target)) { keep(node.textContent); continue; }
+                if (node.nodeType !== 1) continue;
+                if (node.matches(BAR)) keep(node.textContent);
+                node.querySelectorAll(BAR).forEach(bar => keep(bar.textContent));
+            }
+        }
+        document.querySelectorAll(BAR).forEach(bar => keep(bar.innerText));
+    }).observe(document.body, {subtree: true, childList: true, characterData: true,
+                               characterDataOldValue: true, attributes: true});
 }"""
 
 

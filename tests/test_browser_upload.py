@@ -149,3 +149,24 @@ def test_upload_preview_confirm_and_see_the_new_event(page, server: str, corpus,
     assert page.evaluate(MARKUP_CHECK) == CLEAN
     screenshot(page, "upload_new_event_table_1280")
     assert page.dialogs == []
+
+
+def test_progress_recorder_keeps_text_replaced_within_one_frame(page) -> None:  # noqa: ANN001
+    page.set_content('<div data-testid="stProgress"><p>Looking</p></div>')
+    record_progress(page)
+    page.evaluate("""() => {
+        const p = document.querySelector('[data-testid="stProgress"] p');
+        p.firstChild.data = 'Extracted 1 of 1 new or changed documents';
+        p.firstChild.data = '';  // in the same task: one batch of changes
+    }""")
+    page.evaluate("""() => {
+        const bar = document.createElement('div');
+        bar.setAttribute('data-testid', 'stProgress');
+        bar.textContent = 'Extracted 2 of 2 new or changed documents';
+        document.body.append(bar);
+        bar.remove();  // added and removed before the observer runs
+    }""")
+    seen = progress_seen(page)
+    assert "Extracted 1 of 1 new or changed documents" in seen
+    assert "Extracted 2 of 2 new or changed documents" in seen
+    assert "" not in seen

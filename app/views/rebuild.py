@@ -9,7 +9,6 @@ without restarting the app.
 from __future__ import annotations
 
 import threading
-import time
 
 import streamlit as st
 
@@ -24,11 +23,6 @@ RESULT_KEY = "_rebuild_result"
 # What a build may raise on bad input. Anything else is a bug, still caught at this boundary
 # (the page must not show a traceback) but reported as unexpected.
 FAILURES = (BuildError, ReferenceDataError, SchemaError, OSError)
-# How long the finished status box stays before the page reruns with the new tables. The
-# rerun also drops every message to the browser not yet sent (Streamlit clears its queue
-# when a run starts), so without a pause a quick rebuild on a busy server could end with
-# no progress shown at all.
-SHOW_DONE_S = 0.4
 
 
 def _progress_text(done: int, total: int) -> str:
@@ -84,8 +78,6 @@ def rebuild(label: str = "Rebuilding the tables…", added: str = "") -> bool:
                 label="The rebuild failed" if failed else "Rebuilt",
                 state="error" if failed else "complete",
             )
-            if not failed:
-                time.sleep(SHOW_DONE_S)
     finally:
         _LOCK.release()
     if isinstance(outcome, str):
