@@ -7,7 +7,8 @@ with `app.text.hover`, because plotly renders a subset of HTML in them. Event id
 Drawing mode follows the data size: up to DETAIL_MAX events every event is drawn (day events
 as markers, longer periods as bars over their period); up to WEBGL_MAX events WebGL traces
 draw periods as thin segments with a marker at their midpoint; above that events are counted
-per lane and month and drawn as sized markers, with a note asking to narrow the filters.
+per lane and month (quarter beyond 10 years shown, year beyond 30: at most AGGREGATE_BINS
+markers a lane) and drawn as sized markers, with a note asking to narrow the filters.
 
 The thresholds come from measurements (headless Chromium, software WebGL, 2 busy cores):
 SVG takes about 0.5 ms a point to draw and to zoom (1 s at 2,000, 4 s at 5,000), WebGL about
@@ -67,6 +68,7 @@ GOVERNMENT_LANE = "Government"
 DETAIL_MAX = 2_000
 WEBGL_MAX = 10_000
 MAX_LANES = 30
+AGGREGATE_BINS = 120  # most markers a lane gets in the aggregate (see aggregate_unit)
 LANE_COLUMNS = {
     "theme": "theme",
     "minister": "minister",
@@ -293,26 +295,54 @@ def event_traces(events: pd.DataFrame, lanes: pd.Series, mode: str) -> list[go.B
     return traces
 
 
-def aggregate_trace(events: pd.DataFrame, lanes: pd.Series) -> go.Scatter:
-    """Events counted per lane and month, drawn as markers sized by the count."""
+def aggregate_unit(years: tuple[int, int]) -> str:
+    """The period events are counted per in the aggregate: 'month', 'quarter' or 'year'.
+
+    Chosen by the years shown, so that a lane has at most AGGREGATE_BINS markers (about 5 px
+    apart at the usual width): months up to 10 years, quarters up to 30, years beyond.
+    """
+    span = years[1] - years[0] + 1
+    if span * 12 <= AGGREGATE_BINS:
+        return "month"
+    return "quarter" if span * 4 <= AGGREGATE_BINS else "year"
+
+
+def _bin_label(start: pd.Timestamp, unit: str) -> str:
+    """ "June 2010", "Apr–Jun 2010" or "2010" for the period starting at `start`."""
+    if unit == "month":
+        return f"{start:%B %Y}"
+    if unit == "quarter":
+        end = start + pd.DateOffset(months=2)
+        return f"{start:%b}–{end:%b %Y}"
+    return f"{start:%Y}"
+
+
+def aggregate_trace(events: pd.DataFrame, lanes: pd.Series, unit: str = "month") -> go.Scatter:
+    """Events counted per lane and `unit` (see aggregate_unit), as markers sized by the count."""
     months = events["date_start"].to_numpy().astype("datetime64[M]")
+    if unit == "quarter":
+        months = (months.astype(np.int64) // 3 * 3).astype("datetime64[M]")
+    elif unit == "year":
+        months = months.astype("datetime64[Y]").astype("datetime64[M]")
     counts = (
-        pd.DataFrame({"month": months, "lane": lanes.to_numpy(dtype=object)})
-        .groupby(["month", "lane"], sort=True)
+        pd.DataFrame(
+            {"start": months.astype("datetime64[ns]"), "lane": lanes.to_numpy(dtype=object)}
+        )
+        .groupby(["start", "lane"], sort=True)
         .size()
         .reset_index(name="count")
     )
     size = 4 + 22 * (counts["count"] / counts["count"].max()) ** 0.5
-    names = {m: f"{m:%B %Y}" for m in counts["month"].unique()}
+    names = {t: _bin_label(t, unit) for t in counts["start"].unique()}
     text = [
-        f"<b>{lane}</b><br>{names[m]}: {c:,} events"
-        for lane, m, c in zip(counts["lane"], counts["month"], counts["count"], strict=True)
+        f"<b>{lane}</b><br>{names[t]}: {c:,} events"
+        for lane, t, c in zip(counts["lane"], counts["start"], counts["count"], strict=True)
     ]
     return go.Scatter(
-        x=day_strings(counts["month"]),
+        x=day_strings(counts["start"]),
         y=counts["lane"].to_numpy(dtype=object),
         mode="markers",
-        name="events per month",
+        name=f"events per {unit}",
         text=np.array(text, dtype=object),
         hovertemplate="%{text}<extra></extra>",
         marker={"size": size.to_numpy(), "color": OKABE_ITO["blue"], "opacity": 0.6},
@@ -469,7 +499,7 @@ def timeline_figure(
     lanes = lane_labels(events, lane)
     fig = go.Figure()
     if mode == "aggregate":
-        fig.add_trace(aggregate_trace(events, lanes))
+        fig.add_trace(aggregate_trace(events, lanes, aggregate_unit(years)))
     else:
         fig.add_traces(event_traces(events, lanes, mode))
     lo, hi = _x_range(years)

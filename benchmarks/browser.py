@@ -56,7 +56,7 @@ SOME_POINT = """() => {
     const isEvent = v => typeof v === 'string' && !/^(ref|gov):/.test(v);
     for (const t of div._fullData) {
         const custom = (t.customdata || []).map(c => Array.isArray(c) ? c[0] : c);
-        const events = t.name === 'events per month' || custom.some(isEvent);
+        const events = (t.name || '').startsWith('events per ') || custom.some(isEvent);
         if (!events || !String(t.mode || '').includes('markers') || !t.x || !t.x.length) continue;
         const i = Math.floor(t.x.length / 2);
         const xa = div._fullLayout.xaxis, ya = div._fullLayout.yaxis;

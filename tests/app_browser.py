@@ -175,14 +175,14 @@ CHART_SUMMARY = """() => {
     for (const t of div._fullData) {
         const custom = (t.customdata || []).map(c => Array.isArray(c) ? c[0] : c);
         const mine = custom.filter(isEvent);
-        const perMonth = t.name === 'events per month';
-        if (!mine.length && !perMonth) continue;
+        const perPeriod = (t.name || '').startsWith('events per ');
+        if (!mine.length && !perPeriod) continue;
         mine.forEach(id => ids.add(id));
         const n = t.x ? t.x.length : 0;
         points += n;
         traces.push({type: t.type, mode: t.mode || '', points: n});
         if (t.type === 'scattergl') webgl = true;
-        if (perMonth) {
+        if (perPeriod) {
             aggregate = true;
             for (const text of t.text || []) {
                 const m = /: ([0-9,]+) events?$/.exec(text);
@@ -201,7 +201,7 @@ SETTLED = """() => new Promise(done => requestAnimationFrame(
 def chart_summary(page) -> dict | None:  # noqa: ANN001
     """How the timeline draws its events, read from the plotly graph div.
 
-    `mode` is 'aggregate' (counts per lane and month), 'webgl' (scattergl traces) or
+    `mode` is 'aggregate' (counts per lane and period), 'webgl' (scattergl traces) or
     'detail' (SVG markers and bars); `points` counts the points drawn for events, `ids` the
     distinct event ids among them and `counted` the events the aggregate's labels count.
     """

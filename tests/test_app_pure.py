@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from app_fixtures import write_small
@@ -214,6 +215,29 @@ def test_range_slider_only_when_events_are_drawn_one_by_one(bundle: data.Bundle)
     overview = _figure(bundle, events=many)
     assert overview.layout.meta["mode"] == "aggregate"
     assert overview.layout.xaxis.rangeslider.visible is False
+
+
+@pytest.mark.parametrize(
+    ("years", "unit", "first"),
+    [((2013, 2022), "month", "January 2004"), ((2004, 2022), "quarter", "Jan–Mar 2004"),
+     ((1985, 2022), "year", "2004")],
+)  # fmt: skip
+def test_aggregate_counts_per_period_chosen_by_the_years_shown(
+    years: tuple[int, int], unit: str, first: str
+) -> None:
+    days = pd.date_range("2004-01-01", "2022-12-31", freq="D")
+    events = pd.DataFrame(
+        {"date_start": days, "theme": np.where(np.arange(len(days)) % 2, "b", "a")}
+    )
+    assert figures.aggregate_unit(years) == unit
+    lanes = figures.lane_labels(events, "theme")
+    trace = figures.aggregate_trace(events, lanes, unit)
+    counts = [int(t.rsplit(": ", 1)[1].split()[0].replace(",", "")) for t in trace.text]
+    assert sum(counts) == len(events)
+    per_lane = {"month": 12 * 19, "quarter": 4 * 19, "year": 19}[unit]
+    assert len(trace.x) == 2 * per_lane  # one marker per lane and period
+    assert trace.name == f"events per {unit}" and first in trace.text[0]
+    assert trace.x[0] == "2004-01-01"
 
 
 def test_webgl_mode_uses_scattergl(bundle: data.Bundle) -> None:

@@ -23,13 +23,13 @@ def _on_point() -> None:
             return
 
 
-def _mode_note(n: int) -> None:
-    """Say how the chart draws this many events."""
+def _mode_note(n: int, unit: str) -> None:
+    """Say how the chart draws this many events (counted per `unit` in the aggregate)."""
     mode = figures.draw_mode(n)
     if mode == "aggregate":
         st.info(
             f"{n:,} events are too many to draw one by one: the chart counts them per "
-            "month and lane. Narrow the years or filters to see (and select) single events."
+            f"{unit} and lane. Narrow the years or filters to see (and select) single events."
         )
     elif mode == "webgl":
         st.caption(
@@ -64,7 +64,8 @@ def body(ctx: Context) -> None:
         show_milestones=bool(st.session_state["milestones"]),
         selected=selected,
     )
-    _mode_note(len(ctx.shown))
+    unit = figures.aggregate_unit(ctx.filters.years)
+    _mode_note(len(ctx.shown), unit)
     st.plotly_chart(
         fig,
         key=CHART_KEY,
@@ -74,7 +75,7 @@ def body(ctx: Context) -> None:
     )
     if figures.draw_mode(len(ctx.shown)) == "aggregate":
         st.caption(
-            "Marker size shows how many events a lane has in a month; hover for the count. "
+            f"Marker size shows how many events a lane has in a {unit}; hover for the count. "
             "Shaded bands are governments. Drag to zoom, double-click to reset."
         )
     else:
