@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import _cell
+from benchmarks.report import cell
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -55,13 +55,13 @@ def compare_rows(a: dict[str, Any], b: dict[str, Any]) -> list[list[str]]:
         lines.append(
             [
                 *key,
-                _cell(old.get("seconds")),
-                _cell(new.get("seconds")),
+                cell(old.get("seconds")),
+                cell(new.get("seconds")),
                 _ratio(old.get("seconds"), new.get("seconds")),
-                _cell(old.get("peak_mb")),
-                _cell(new.get("peak_mb")),
-                _cell(old.get("met")),
-                _cell(new.get("met")),
+                cell(old.get("peak_mb")),
+                cell(new.get("peak_mb")),
+                cell(old.get("met")),
+                cell(new.get("met")),
             ]
         )
     return lines

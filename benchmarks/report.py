@@ -318,7 +318,7 @@ def growth_rows(by_size: dict[int, list[dict]], workers: int) -> list[Row]:
     return list(rows.values())
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
     """A table cell."""
     if value is None:
         return "-"
@@ -345,7 +345,7 @@ COLUMNS = (
 def table(rows: list[Row]) -> str:
     """The rows as an aligned text table."""
     cells = [[title for _, title in COLUMNS]]
-    cells += [[_cell(getattr(row, key)) for key, _ in COLUMNS] for row in rows]
+    cells += [[cell(getattr(row, key)) for key, _ in COLUMNS] for row in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     lines = [
         " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells
