@@ -317,7 +317,7 @@ def _bin_label(start: pd.Timestamp, unit: str) -> str:
     return f"{start:%Y}"
 
 
-def aggregate_trace(events: pd.DataFrame, lanes: pd.Series, unit: str = "month") -> go.Scatter:
+def aggregate_trace(events: pd.DataFrame, lanes: pd.Series, unit: str) -> go.Scatter:
     """Events counted per lane and `unit` (see aggregate_unit), as markers sized by the count."""
     months = events["date_start"].to_numpy().astype("datetime64[M]")
     if unit == "quarter":

@@ -24,7 +24,6 @@ Hover times include Playwright's round trips to the browser (a few milliseconds)
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -84,12 +83,6 @@ UNZOOM = """async () => {
     const div = document.querySelector('.js-plotly-plot');
     await window.Plotly.relayout(div, {'xaxis.autorange': true});
 }"""
-
-
-def chromium_executable() -> str | None:
-    """Debian's Chromium (or TIMELINE_CHROMIUM), or None when there is none."""
-    path = os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return path if Path(path).is_file() else None
 
 
 def _status_mb(pid: int, field: str) -> float | None:
@@ -207,39 +200,31 @@ def _steps(page: Any, url: str, helpers: Any) -> dict[str, dict[str, Any]]:
 
 def measure_browser(processed: str, reference: str) -> dict[str, Any]:
     """Time the app at the folder's size in headless Chromium; see the module's doc."""
-    executable = chromium_executable()
-    if executable is None:
-        return {"error": "Chromium not found (install Debian's chromium or set TIMELINE_CHROMIUM)"}
     sys.path.insert(0, str(ROOT / "tests"))
     import app_browser as helpers
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
+    if not Path(helpers.chromium_location()).is_file():
+        return {"error": "Chromium not found (install Debian's chromium or set TIMELINE_CHROMIUM)"}
     result: dict[str, Any] = {}
-    with helpers.streamlit_process(Path(processed), Path(reference)) as (url, server):
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=executable, headless=True, args=helpers.CHROMIUM_ARGS
-            )
-            try:
-                context = browser.new_context(viewport=VIEWPORT)
-                context.add_init_script(LONG_TASKS)
-                page = context.new_page()
-                errors: list[str] = []
-                page.on("pageerror", lambda exc: errors.append(str(exc)))
-                try:
-                    result["steps"] = _steps(page, url, helpers)
-                except PlaywrightError as exc:
-                    result["error"] = f"the page did not answer: {str(exc).splitlines()[0]}"
-                cdp = context.new_cdp_session(page)
-                cdp.send("Performance.enable")
-                metrics = {
-                    m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]
-                }
-                result["js_heap_mb"] = round(metrics.get("JSHeapUsedSize", 0) / 1e6, 1)
-                result["renderer_peak_mb"] = renderer_peak_mb()
-                result["page_errors"] = errors
-            finally:
-                browser.close()
-        result["server_peak_mb"] = _status_mb(server.pid, "VmHWM")
-    return result
+    with (
+        helpers.streamlit_process(Path(processed), Path(reference)) as (url, server),
+        helpers.chromium() as browser,
+    ):
+        context = browser.new_context(viewport=VIEWPORT)
+        context.add_init_script(LONG_TASKS)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            result["steps"] = _steps(page, url, helpers)
+        except PlaywrightError as exc:
+            result["error"] = f"the page did not answer: {str(exc).splitlines()[0]}"
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        result["js_heap_mb"] = round(metrics.get("JSHeapUsedSize", 0) / 1e6, 1)
+        result["renderer_peak_mb"] = renderer_peak_mb()
+        result["page_errors"] = errors
+        server_peak = _status_mb(server.pid, "VmHWM")
+    return result | {"server_peak_mb": server_peak}

@@ -32,9 +32,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def chromium_location() -> str:
+    """Where Chromium should be: TIMELINE_CHROMIUM, `chromium` on PATH, or Debian's path."""
+    return os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
 def chromium_path() -> str:
     """The Chromium executable, or skip/fail the test when there is none."""
-    path = os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    path = chromium_location()
     if Path(path).is_file():
         return path
     message = f"Chromium not found at {path}"

@@ -23,9 +23,8 @@ def _on_point() -> None:
             return
 
 
-def _mode_note(n: int, unit: str) -> None:
-    """Say how the chart draws this many events (counted per `unit` in the aggregate)."""
-    mode = figures.draw_mode(n)
+def _mode_note(n: int, mode: str, unit: str) -> None:
+    """Say how the chart draws `n` events in `mode` (counted per `unit` in the aggregate)."""
     if mode == "aggregate":
         st.info(
             f"{n:,} events are too many to draw one by one: the chart counts them per "
@@ -64,8 +63,9 @@ def body(ctx: Context) -> None:
         show_milestones=bool(st.session_state["milestones"]),
         selected=selected,
     )
+    mode = figures.draw_mode(len(ctx.shown))
     unit = figures.aggregate_unit(ctx.filters.years)
-    _mode_note(len(ctx.shown), unit)
+    _mode_note(len(ctx.shown), mode, unit)
     st.plotly_chart(
         fig,
         key=CHART_KEY,
@@ -73,7 +73,7 @@ def body(ctx: Context) -> None:
         selection_mode="points",
         config={"displaylogo": False, "scrollZoom": False},
     )
-    if figures.draw_mode(len(ctx.shown)) == "aggregate":
+    if mode == "aggregate":
         st.caption(
             f"Marker size shows how many events a lane has in a {unit}; hover for the count. "
             "Shaded bands are governments. Drag to zoom, double-click to reset."
