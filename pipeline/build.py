@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from lxml import etree
 
 from pipeline import PIPELINE_VERSION, schema
 from pipeline.load import DEFAULT_MAX_BYTES
@@ -173,14 +174,16 @@ def file_digest(path: Path) -> str:
 
 
 # Libraries whose versions shape the rows: a new dateparser may read a date differently, a new
-# bs4 or Python (its Unicode tables decide what `\w` matches) may give other text, a new pyarrow
-# or pandas other tables. A build made with other versions is not reused.
-LIBRARIES = ("bs4", "dateparser", "regex", "numpy", "pandas", "pyarrow")
+# lxml (and the libxml2 it carries) or Python (its Unicode tables decide what `\w` matches) may
+# give other text, a new pyarrow or pandas other tables. A build made with other versions is not
+# reused.
+LIBRARIES = ("lxml", "dateparser", "regex", "numpy", "pandas", "pyarrow")
 
 
 def library_versions() -> str:
     """The versions of Python, its Unicode tables and the libraries in LIBRARIES, as one line."""
     versions = [f"python {sys.version}", f"unicode {unicodedata.unidata_version}"]
+    versions.append("libxml2 " + ".".join(map(str, etree.LIBXML_VERSION)))
     for name in LIBRARIES:
         module = importlib.import_module(name)
         versions.append(f"{name} {getattr(module, '__version__', 'unknown')}")

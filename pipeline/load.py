@@ -5,7 +5,8 @@ Quirks of the sources this handles:
   older saves are Windows-1252 (curly quotes as bytes 0x91-0x94). UTF-16 files
   carry a BOM. Anything else with NUL bytes is binary and is rejected.
 - HTML pages carry scripts, navigation, cookie banners and footers; they are
-  dropped by element and by the line rules in `furniture`.
+  dropped by element and by the line rules in `furniture`. Declarations
+  (<!DOCTYPE html>), processing instructions and CDATA sections are not text.
 - Text copied from a rendered page keeps the widgets' labels as lines of
   their own ("Close", "Back to", "X Portrait"): `furniture` strips them.
 """
@@ -14,18 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import (
-    BeautifulSoup,
-    Comment,
-    MarkupResemblesLocatorWarning,
-    NavigableString,
-    ParserRejectedMarkup,
-    Tag,
-)
+import lxml.html
+from lxml import etree
 
 from pipeline import furniture
 
@@ -105,6 +99,7 @@ _DROP_TAGS = {
     "link",
 }
 _SILENT_DROP_TAGS = {"script", "style", "head", "meta", "link"}  # dropped, not reported
+_NO_WORDS = {"script", "style", "template"}  # code, not words, in a dropped element's text
 _BLOCK_TAGS = {
     "p",
     "div",
@@ -141,59 +136,88 @@ _BLOCK_TAGS = {
 _BANNER = re.compile(r"cookie|consent|banner|skip-?link|breadcrumb|share|feedback|related", re.I)
 _WHITE_RUN = re.compile(r"\s+")
 
+MAX_DEPTH = 2048  # libxml2's limit on nested elements (with huge_tree); it stops reading there
 
-def _is_banner(tag: Tag) -> bool:
+
+def _is_banner(element: lxml.html.HtmlElement) -> bool:
     """True for elements whose id, class or role marks them as a banner or widget."""
-    attrs = " ".join([tag.get("id") or "", " ".join(tag.get("class") or []), tag.get("role") or ""])
-    return bool(_BANNER.search(attrs)) or tag.get("aria-hidden") == "true" or tag.has_attr("hidden")
+    attrs = element.attrib
+    marks = " ".join([attrs.get("id", ""), attrs.get("class", ""), attrs.get("role", "")])
+    return bool(_BANNER.search(marks)) or attrs.get("aria-hidden") == "true" or "hidden" in attrs
 
 
-def _read_page(markup: str) -> tuple[str, list[str]]:
-    """(text, removed) of a page that html.parser accepts."""
-    parts: list[str] = []
-    removed: list[str] = []
-    _walk(BeautifulSoup(markup, "html.parser"), parts, removed)
-    return "".join(parts), removed
+def _words(element: lxml.html.HtmlElement) -> str:
+    """The words inside a dropped element, the code of scripts and styles within it left out."""
+    pieces: list[str] = []
+    walk = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walk:
+        if event == "start":
+            if node is not element and node.tag in _NO_WORDS:
+                walk.skip_subtree()
+            elif node.text:
+                pieces.append(node.text)
+        elif node is not element and node.tail:
+            pieces.append(node.tail)
+    return " ".join(" ".join(pieces).split())
 
 
-def _walk(node: Tag, parts: list[str], removed: list[str]) -> None:
-    """Append the text under `node` to `parts`, with newlines around block elements.
+def _parse(markup: str) -> lxml.html.HtmlElement | None:
+    """The page's element tree (None for a page with no markup and no text).
 
-    Comments are left out; a dropped element (script, navigation, banner) is not
-    entered, and its words go to `removed`. One walk: asking bs4 whether a tag was
-    already decomposed searches the tag's subtree for a child named "_decomposed".
+    A parser per page: lxml's parsers keep their error log and may not be shared
+    between threads (the app reads uploads in its sessions' threads).
     """
-    for child in node.children:
-        if isinstance(child, Comment):
-            continue
-        if isinstance(child, NavigableString):
-            parts.append(_WHITE_RUN.sub(" ", str(child)))
-        elif isinstance(child, Tag):
-            if child.name in _DROP_TAGS or _is_banner(child):
-                words = " ".join(child.get_text(" ").split())
-                if words and child.name not in _SILENT_DROP_TAGS:
-                    removed.append(words[:200])
-                continue
-            block = child.name in _BLOCK_TAGS
-            if block:
-                parts.append("\n")
-            _walk(child, parts, removed)
-            if block:
-                parts.append("\n")
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True
+    )
+    data = markup.replace("\x00", "").encode("utf-8", errors="replace")
+    try:
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except etree.ParserError:  # "Document is empty"
+        return None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise RejectedFile(
+            f"HTML nested more than {MAX_DEPTH:,} elements deep: the parser stops there and "
+            "would lose the rest of the page; save the page's text as .txt"
+        )
+    return root
 
 
 def html_to_text(markup: str) -> tuple[str, list[str]]:
     """Visible text of an HTML page, block elements on lines of their own; (text, removed).
 
-    Markup html.parser cannot read (a broken "<![" section) is read again with its
-    declarations as text.
+    One walk in document order, without recursion (a page may nest thousands deep):
+    a dropped element (script, navigation, banner) is not entered and its words go to
+    `removed`; comments, processing instructions and declarations never reach the
+    tree. Raises RejectedFile for a page nested deeper than the parser reads.
     """
-    with warnings.catch_warnings():  # a short page can look like a file name to bs4; it is markup
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        try:
-            return _read_page(markup)
-        except ParserRejectedMarkup:
-            return _read_page(markup.replace("<!", "&lt;!"))
+    root = _parse(markup)
+    if root is None:
+        return "", []
+    parts: list[str] = []
+    removed: list[str] = []
+    walk = etree.iterwalk(root, events=("start", "end"))
+    dropped = None
+    for event, node in walk:
+        tag = node.tag
+        if event == "start":
+            if tag in _DROP_TAGS or _is_banner(node):
+                words = _words(node)
+                if words and tag not in _SILENT_DROP_TAGS:
+                    removed.append(words[:200])
+                walk.skip_subtree()  # its "end" still comes, next
+                dropped = node
+                continue
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if node.text:
+                parts.append(_WHITE_RUN.sub(" ", node.text))
+            continue
+        if node is not dropped and tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if node.tail and node is not root:
+            parts.append(_WHITE_RUN.sub(" ", node.tail))
+    return "".join(parts), removed
 
 
 # --- Markdown -------------------------------------------------------------

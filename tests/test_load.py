@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup, Comment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,25 +152,45 @@ FRAGMENTS = [
 ]  # fmt: skip
 
 
+def _plain_words(element) -> list[str]:
+    """Every piece of text under `element`, script and style code left out (recursive)."""
+    pieces = [element.text or ""]
+    for child in element:
+        if child.tag not in ("script", "style", "template"):
+            pieces += _plain_words(child)
+        pieces.append(child.tail or "")
+    return pieces
+
+
+def _plain_walk(element, dropped: set, parts: list[str]) -> None:
+    """Text under `element`, newlines around blocks, dropped elements skipped (recursive)."""
+    block = element.tag in load._BLOCK_TAGS
+    parts += ["\n"] * block + [load._WHITE_RUN.sub(" ", element.text or "")]
+    for child in element:
+        if child not in dropped:
+            _plain_walk(child, dropped, parts)
+        parts.append(load._WHITE_RUN.sub(" ", child.tail or ""))
+    parts += ["\n"] * block
+
+
 def _dropped_then_walked(markup: str) -> tuple[str, list[str]]:
-    """The page read the plain way: comments extracted, dropped elements decomposed, then
-    the text walked (the walk then finds nothing left to drop)."""
-    soup = BeautifulSoup(markup, "html.parser")
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
+    """The page read the plain way, in two passes: first every outermost element to drop
+    (its words noted), then a recursive walk of the text that skips them."""
+    root = load._parse(markup)
+    if root is None:
+        return "", []
+    dropped: set = set()
     removed: list[str] = []
-    for tag in soup.find_all(True):
-        if tag.decomposed:
+    for element in root.iter():
+        if any(above in dropped for above in element.iterancestors()):
             continue
-        if tag.name in load._DROP_TAGS or load._is_banner(tag):
-            words = " ".join(tag.get_text(" ").split())
-            if words and tag.name not in load._SILENT_DROP_TAGS:
+        if element.tag in load._DROP_TAGS or load._is_banner(element):
+            dropped.add(element)
+            words = " ".join(" ".join(_plain_words(element)).split())
+            if words and element.tag not in load._SILENT_DROP_TAGS:
                 removed.append(words[:200])
-            tag.decompose()
     parts: list[str] = []
-    left: list[str] = []
-    load._walk(soup, parts, left)
-    assert left == []
+    _plain_walk(root, dropped, parts)
     return "".join(parts), removed
 
 
@@ -187,7 +206,28 @@ def test_html_walk_drops_nested_elements_once() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
 def test_property_html_walk_is_drop_then_walk(markup: str) -> None:
-    assert load._read_page(markup) == _dropped_then_walked(markup)
+    assert html_to_text(markup) == _dropped_then_walked(markup)
+
+
+def test_declarations_instructions_and_cdata_are_not_text() -> None:
+    text, _ = html_to_text(
+        "<!DOCTYPE html><?xml-stylesheet href='x'?><html><body><![CDATA[raw]]>"
+        "<p>Only this.</p></body></html>"
+    )
+    assert normalise(text) == "Only this."
+
+
+def test_deeply_nested_page_is_read_without_recursion() -> None:
+    depth = 1500  # deeper than Python's recursion limit, within the parser's
+    text, _ = html_to_text("<div>" * depth + "Deep words." + "</div>" * depth + "<p>After.</p>")
+    assert normalise(text).split("\n\n") == ["Deep words.", "After."]
+
+
+def test_page_nested_beyond_the_parser_is_rejected_not_cut() -> None:
+    depth = load.MAX_DEPTH + 100
+    page = "<p>Before.</p>" + "<div>" * depth + "Lost words." + "</div>" * depth
+    with pytest.raises(RejectedFile, match="nested more than 2,048 elements deep"):
+        clean(page.encode(), ".html")
 
 
 # --- the pre-tests of the suffix rules keep every line a rule matches ----------------
