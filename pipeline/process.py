@@ -273,12 +273,23 @@ def process_text(
 def process_file(
     path: Path, doc_id: str, source_path: str, reference: Reference, max_bytes: int
 ) -> DocResult | Rejection:
-    """Load one file and extract everything from it, or say why it was rejected."""
+    """Load one file and extract everything from it, or say why it was rejected.
+
+    A fault of the pipeline itself on one file (an exception no rule expected) leaves
+    that file out with the error as its reason, rather than stopping a build of
+    thousands; the next build of a changed pipeline extracts it again.
+    """
     try:
         raw, suffix = load.read_file(path, max_bytes)
         loaded = load.clean(raw, suffix)
+        return process_text(doc_id, source_path, loaded, hashlib.sha256(raw).hexdigest(), reference)
     except load.RejectedFile as exc:
         return Rejection(source_path, str(exc))
     except OSError as exc:
         return Rejection(source_path, f"could not be read: {exc.strerror or exc}")
-    return process_text(doc_id, source_path, loaded, hashlib.sha256(raw).hexdigest(), reference)
+    except Exception as exc:  # noqa: BLE001 (any fault: the file is left out and named)
+        return Rejection(
+            source_path,
+            f"the pipeline failed on this file ({type(exc).__name__}: {str(exc)[:200]}); "
+            "it is left out: please report it with the file",
+        )

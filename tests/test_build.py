@@ -80,6 +80,32 @@ def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(tmp_path):
     assert (report.n_documents, report.n_rejected) == (1, 5)
 
 
+def test_a_file_the_pipeline_fails_on_is_rejected_and_the_build_goes_on(tmp_path, monkeypatch):
+    import pipeline.process
+
+    def fragile(text, *args):  # a fault no rule expected, on one file only
+        if "Fragile" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text, *args)
+
+    real = pipeline.process.find_figures
+    monkeypatch.setattr(pipeline.process, "find_figures", fragile)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "003_47d1d793452e7d07.txt", raw / "good.txt")
+    (raw / "fragile.txt").write_text(
+        "Press release\n\nFragile synthetic test page.\n\nPublished 1 May 2015\n\n"
+        "The Home Office published new guidance on 2 May 2015.\n"
+    )
+    report = build(raw, tmp_path / "out", workers=1)
+    rejected = pd.read_csv(tmp_path / "out" / "rejected.csv").set_index("source_path")["reason"]
+    assert list(rejected.index) == ["fragile.txt"]
+    assert "pipeline failed" in rejected["fragile.txt"]
+    assert "RecursionError" in rejected["fragile.txt"]
+    assert (report.n_documents, report.n_rejected) == (1, 1)
+    assert report.n_events > 0
+
+
 def test_failed_build_leaves_previous_output(tmp_path, seed_build):
     out = tmp_path / "out"
     shutil.copytree(seed_build, out)
