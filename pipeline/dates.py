@@ -975,6 +975,7 @@ class _Clauses:
         self.text = text
         self.reverse = reverse
         self._cache: dict[tuple[int, int, int, int], bool] = {}
+        self._searched: tuple[str, re.Pattern[str], re.Pattern[str]] | None = None
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
         """From after the last sentence end before `start` to the first at or after `end`."""
@@ -995,12 +996,21 @@ class _Clauses:
             self._cache[key] = self._tense(s_lo, s_hi, c_lo, c_hi)
         return self._cache[key]
 
+    def _markers(self) -> tuple[str, re.Pattern[str], re.Pattern[str]]:
+        """(text, future, past): the lowered text and the case-sensitive twins when lowering
+        is safe, else the text and the IGNORECASE patterns. Decided once per text: asked
+        per clause, the look at the whole text made a long document quadratic."""
+        if self._searched is None:
+            text, future, past = self.text, _FUTURE, _PAST
+            lower = _lower(text)
+            if lower is not None and not any(c in text for c in _CASE_TRAPS):
+                text, future, past = lower, _FUTURE_LOWER, _PAST_LOWER
+            self._searched = (text, future, past)
+        return self._searched
+
     def _tense(self, s_lo: int, s_hi: int, c_lo: int, c_hi: int) -> bool:
         """Future markers in the comma clause, else past markers there, else the sentence."""
-        text, future, past = self.text, _FUTURE, _PAST
-        lower = _lower(text)
-        if lower is not None and not any(c in text for c in _CASE_TRAPS):
-            text, future, past = lower, _FUTURE_LOWER, _PAST_LOWER
+        text, future, past = self._markers()
         if future.search(text, c_lo, c_hi):
             return True
         if past.search(text, c_lo, c_hi):
