@@ -51,7 +51,7 @@ class Settings:
     out: Path
 
 
-PARTS = ("accuracy", "dates", "app", "browser", "incremental", "build", "growth")
+PARTS = ("accuracy", "dates", "long", "app", "browser", "incremental", "build", "growth")
 
 
 def parse_args(argv: list[str] | None = None) -> Settings:
@@ -211,6 +211,14 @@ def dates_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
     return report.dates_rows(raw["dates"], raw["accuracy"])
 
 
+def long_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
+    """One long document of 100 and one of 800 generated documents (0.4 and 3.4 MB), repeated."""
+    s = suite.settings
+    parts = [25, 100] if s.n <= 1000 else [100, 800]
+    raw["long"] = suite.repeat("long documents", "long", seed=s.seed, parts=parts)
+    return report.long_rows(raw["long"])
+
+
 def incremental_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
     """One warm build, then a rebuild per changed file (as many as --repeats, at least 3)."""
     s = suite.settings
@@ -248,6 +256,8 @@ def measure(suite: Suite) -> tuple[list[report.Row], dict[str, Any]]:
     raw: dict[str, Any] = {}
     if "accuracy" in only or "dates" in only:
         rows += dates_part(suite, raw)
+    if "long" in only:
+        rows += long_part(suite, raw)
     if "app" in only or "browser" in only:
         rows += app_part(suite, raw)
     if "incremental" in only:

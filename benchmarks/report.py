@@ -318,6 +318,35 @@ def growth_rows(by_size: dict[int, list[dict]], workers: int) -> list[Row]:
     return list(rows.values())
 
 
+def long_rows(runs: list[dict]) -> list[Row]:
+    """One long document per size: seconds, s/MB; does s/MB stay flat as documents grow?"""
+    good = ok_runs(runs)
+    if not good:
+        return [failed_row("long document", "", runs)]
+    sizes = sorted(good[0]["parts"], key=int)
+    per_mb: dict[str, float] = {}
+    rows = []
+    for k in sizes:
+        seconds = median(r["parts"][k]["seconds"] for r in good)
+        mb = good[0]["parts"][k]["mb"]
+        per_mb[k] = seconds / mb
+        rows.append(
+            Row(
+                "long document",
+                f"{mb:.1f} MB",
+                seconds,
+                f"{per_mb[k]:.2f} s/MB",
+                note=f"{int(k):,} generated documents joined; {good[0]['parts'][k]['events']:,} events",
+                peak_mb=peak(good) if k == sizes[-1] else None,
+            )
+        )
+    growth = per_mb[sizes[-1]] / per_mb[sizes[0]]
+    rows[-1].ratio = f"{growth:.2f}x s/MB"
+    rows[-1].target = f"s/MB <= {GROWTH_SLACK}x the shorter"
+    rows[-1].met = growth <= GROWTH_SLACK
+    return rows
+
+
 def cell(value: Any) -> str:
     """A table cell."""
     if value is None:

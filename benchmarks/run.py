@@ -237,6 +237,34 @@ def measure_dates(n: int, seed: int, baseline_n: int) -> dict[str, Any]:
     } | peak_memory()
 
 
+def measure_long(seed: int, parts: list[int]) -> dict[str, Any]:
+    """process_file on long documents: for each k in `parts`, the first k generated plain-text
+    documents joined into one file (written to a temporary folder), timed once each in turn.
+    Seconds per MB should not rise with length (a cost in the square of a document's length,
+    as one was in dates, shows here and nowhere else: generated documents are all short)."""
+    from benchmarks.generate import generate
+    from pipeline.process import process_file
+    from pipeline.reference import load_reference
+
+    reference = load_reference(REFERENCE_DIR)
+    texts = [doc.text for doc in generate(max(parts) * 2, seed) if doc.content == doc.text]
+    out: dict[str, Any] = {"parts": {}}
+    with tempfile.TemporaryDirectory(prefix="timeline-long-") as folder:
+        warm = Path(folder) / "warm-up.txt"  # the first file pays for compiling the name scans
+        warm.write_text(texts[0], encoding="utf-8")
+        process_file(warm, "warm", warm.name, reference, 2**31)
+        for k in sorted(parts):
+            path = Path(folder) / f"long-{k}.txt"
+            path.write_text("\n\n".join(texts[:k]), encoding="utf-8")
+            mb = path.stat().st_size / 1e6
+            started = time.perf_counter()
+            result = process_file(path, "long", path.name, reference, 2**31)
+            seconds = time.perf_counter() - started
+            events = len(getattr(result, "events", []))
+            out["parts"][str(k)] = {"seconds": seconds, "mb": mb, "events": events}
+    return out | peak_memory()
+
+
 def value_period(value: str) -> tuple[date, date] | None:
     """First and last day of a TIMEX3-like day, month, season or year value; None for spans."""
     seasons = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "AU": (9, 11)}
@@ -417,6 +445,7 @@ MEASUREMENTS: dict[str, Callable[..., dict[str, Any]]] = {
     "build": measure_build,
     "incremental": measure_incremental,
     "dates": measure_dates,
+    "long": measure_long,
     "accuracy": measure_accuracy,
     "app_data": measure_app_data,
     "app": measure_app,
