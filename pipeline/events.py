@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -168,12 +169,14 @@ def _first_post(reference: Reference, person: str, day: date) -> tuple[str, str]
     return _FIRST_POSTS[key]
 
 
-def _measure_for(facts: SentenceFacts, mention: DateMention | None) -> MeasureMention | None:
+def _measure_for(
+    facts: SentenceFacts, shared: _Shared, mention: DateMention | None
+) -> MeasureMention | None:
     """The measure an event is about: the one a name-year belongs to, else the first named."""
     if mention is not None and mention.in_name:
-        owning = [m for m in facts.measures if m.start <= mention.start <= m.end + 1]
-        if owning:
-            return owning[0]
+        owner = shared.owner(facts.measures, mention.start)
+        if owner is not None:
+            return owner
     return facts.measures[0] if facts.measures else None
 
 
@@ -186,7 +189,8 @@ def _keyword_theme(sentence: str) -> str:
 class _Shared:
     """What every event of one sentence shares, worked out once for the sentence."""
 
-    __slots__ = ("minister", "minister_name", "countries", "organisations", "keyword_theme")
+    __slots__ = ("minister", "minister_name", "countries", "organisations", "keyword_theme",
+                 "_starts", "_reach")  # fmt: skip
 
     def __init__(self, ctx: DocContext, facts: SentenceFacts) -> None:
         self.minister = _minister(facts, ctx)
@@ -194,6 +198,24 @@ class _Shared:
         self.countries = joined(facts.countries)
         self.organisations = joined(facts.organisations)
         self.keyword_theme: str | None = None  # computed when an event has no measure
+        self._starts: list[int] | None = None  # of the sentence's measures, for `owner`
+        self._reach: list[int] = []
+
+    def owner(self, measures: list[MeasureMention], pos: int) -> MeasureMention | None:
+        """The first of `measures` (in order of start) with start <= pos <= end + 1.
+
+        Two bisections instead of a look at every measure for every event: a sentence
+        naming an Act thousands of times cost time in the square of its length. Those
+        starting by `pos` are a prefix; `_reach[j]`, the furthest end among the first
+        j + 1, first reaches pos - 1 at the first measure whose own end does.
+        """
+        if self._starts is None:
+            self._starts, furthest = [m.start for m in measures], -1
+            for m in measures:
+                furthest = max(furthest, m.end)
+                self._reach.append(furthest)
+        first = bisect_left(self._reach, pos - 1)
+        return measures[first] if first < bisect_right(self._starts, pos) else None
 
     def theme(self, measure: MeasureMention | None, sentence: str) -> str:
         """`_theme`, the keyword scan done at most once per sentence."""
@@ -215,7 +237,7 @@ def _row(
     """One events-table row; `when` is (mention, start, end, value, precision, basis, text, status)."""
     sentence = facts.sentence
     mention, day, last, value, precision, basis, date_text, status = when
-    measure = _measure_for(facts, mention)
+    measure = _measure_for(facts, shared, mention)
     post, party = _post_on(reference, shared.minister, day, ctx.doc_date)
     return {
         "event_id": event_id(ctx.doc_id, *anchor),

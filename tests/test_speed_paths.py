@@ -131,3 +131,84 @@ def test_tense_decides_how_to_search_a_text_once_not_per_clause(monkeypatch):
         return looks.count(len(text))
 
     assert whole_text_looks(5) == whole_text_looks(40)  # 35 x 12 more clauses, no more looks
+
+
+def _plain_clause(text: str, start: int, end: int) -> tuple[int, int, int, int]:
+    """(sentence start, end, clause start, end) of [start, end), searched from the candidate."""
+    size = len(text)
+    before = dates._SENTENCE_END_REVERSED.search(text[::-1], size - start)
+    after = dates._SENTENCE_END.search(text, end)
+    s_lo, s_hi = (size - before.start() if before else 0), (after.start() if after else size)
+    c_lo = text.rfind(",", s_lo, start) + 1 or s_lo
+    c_hi = text.find(",", end, s_hi)
+    return s_lo, s_hi, c_lo, s_hi if c_hi < 0 else c_hi
+
+
+def _plain_future(text: str, start: int, end: int) -> bool:
+    s_lo, s_hi, c_lo, c_hi = _plain_clause(text, start, end)
+    if dates._FUTURE.search(text, c_lo, c_hi):
+        return True
+    if dates._PAST.search(text, c_lo, c_hi):
+        return False
+    return bool(dates._FUTURE.search(text, s_lo, s_hi))
+
+
+_CLAUSE_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "will",
+            "was",
+            "plan",
+            "a",
+            ".",
+            "!",
+            ";",
+            ":",
+            ",",
+            " ",
+            "\n",
+            "\r",
+            '"',
+            "’",
+            ")",
+            "(",
+            "ſ",
+            "K",
+            "2010",
+            "next year",
+            "e.g.",
+            "...",
+        ]
+    ),  # fmt: skip
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CLAUSE_TEXT, st.data())
+def test_clauses_found_from_listed_marks_are_those_searched_from_each_candidate(text, data):
+    clauses = dates._Clauses(text, text[::-1])
+    for _ in range(5):
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+        assert clauses._sentence(start, end) == _plain_clause(text, start, end)[:2]
+        assert clauses.is_future(start, end) == _plain_future(text, start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 15)), max_size=12),
+    st.lists(st.integers(0, 80), min_size=1, max_size=6),
+)
+def test_measure_owning_a_name_year_is_the_first_the_plain_scan_finds(spans, positions):
+    from types import SimpleNamespace
+
+    measures = sorted(
+        (SimpleNamespace(start=start, end=start + length) for start, length in spans),
+        key=lambda m: m.start,
+    )
+    shared = events._Shared.__new__(events._Shared)  # only the measure index is used
+    shared._starts, shared._reach = None, []
+    for pos in positions:
+        owning = [m for m in measures if m.start <= pos <= m.end + 1]
+        assert shared.owner(measures, pos) is (owning[0] if owning else None)
