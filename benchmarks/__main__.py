@@ -212,11 +212,14 @@ def dates_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
 
 
 def long_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
-    """One long document of 100 and one of 800 generated documents (0.4 and 3.4 MB), repeated."""
+    """One long document of 100 and one of 800 generated documents (0.4 and 3.4 MB), repeated;
+    then texts of one phrase repeated, at 100 and 400 KB."""
     s = suite.settings
     parts = [25, 100] if s.n <= 1000 else [100, 800]
     raw["long"] = suite.repeat("long documents", "long", seed=s.seed, parts=parts)
-    return report.long_rows(raw["long"])
+    sizes = [100_000, 400_000]
+    raw["phrases"] = [suite.once("repeated phrases", "phrases", sizes=sizes)]
+    return report.long_rows(raw["long"]) + report.phrase_rows(raw["phrases"])
 
 
 def incremental_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:

@@ -28,6 +28,7 @@ HOVER_S = 0.1  # a response within 100 ms feels immediate
 PEAK_MB = 1024
 SPEEDUP_SHARE = 0.8
 GROWTH_SLACK = 1.25
+PHRASE_SLACK = 1.5  # small texts: more noise than in the corpus sizes
 
 
 @dataclass
@@ -345,6 +346,42 @@ def long_rows(runs: list[dict]) -> list[Row]:
     rows[-1].target = f"s/MB <= {GROWTH_SLACK}x the shorter"
     rows[-1].met = growth <= GROWTH_SLACK
     return rows
+
+
+PHRASE_FLOOR_S = 0.05  # below this at the larger size, a ratio is timer noise
+
+
+def phrase_rows(runs: list[dict]) -> list[Row]:
+    """The phrase whose time per byte grew most from the smaller text to the larger."""
+    good = ok_runs(runs)
+    if not good:
+        return [failed_row("repeated phrase", "", runs)]
+    small, large = good[0]["sizes"]
+    worst, growth, judged = None, 0.0, 0
+    for found in good[0]["phrases"]:
+        a, b = found["seconds"]
+        if b < PHRASE_FLOOR_S:
+            continue
+        judged += 1
+        ratio = (b / large) / (a / small)
+        if ratio > growth:
+            worst, growth = found, ratio
+    name = f"{len(good[0]['phrases'])} phrases"
+    if worst is None:
+        return [Row("repeated phrase, worst", name, note="every phrase too quick to judge")]
+    return [
+        Row(
+            "repeated phrase, worst",
+            name,
+            worst["seconds"][1],
+            f"{worst['seconds'][1] / large * 1e6:.2f} s/MB",
+            f"{growth:.2f}x s/MB",
+            peak(good),
+            f"s/MB <= {PHRASE_SLACK}x from {small // 1000} to {large // 1000} KB",
+            growth <= PHRASE_SLACK,
+            f"{worst['phrase']!r} in {worst['suffix']}; {judged} judged (>= {PHRASE_FLOOR_S} s)",
+        )
+    ]
 
 
 def cell(value: Any) -> str:

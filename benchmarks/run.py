@@ -265,6 +265,43 @@ def measure_long(seed: int, parts: list[int]) -> dict[str, Any]:
     return out | peak_memory()
 
 
+# Phrases whose repetition once cost time in the square of the text's length (a rule scanning
+# from each opener to the end when nothing closes it), and some ordinary ones. Not words of
+# any document: each file is one phrase repeated after a synthetic first line.
+PHRASES = {
+    ".txt": ["2010-2011 ", "Modern Slavery Act 2015 ", "(a) ", "Mr ", "Q1 2010 Q2 2010 ",
+             "from 2010 to 2012 ", "01/02/2010 ", "in June, ", "\t1\t2\t3\n", "the "],
+    ".md": ["*a ", "[a](", "![a](", "[a ", "**a ", "`a "],
+    ".html": ["<p>a ", "<td>", "<a href='x'>a</a> ", "&amp; "],
+}  # fmt: skip
+
+
+def measure_phrases(sizes: list[int]) -> dict[str, Any]:
+    """process_file on files of one phrase repeated to each size in `sizes` (bytes), the
+    best of three runs each: does the time per byte stay flat as the text grows?"""
+    from pipeline.process import process_file
+    from pipeline.reference import load_reference
+
+    reference = load_reference(REFERENCE_DIR)
+    out: dict[str, Any] = {"sizes": sizes, "phrases": []}
+    with tempfile.TemporaryDirectory(prefix="timeline-phrases-") as folder:
+        for suffix, phrases in PHRASES.items():
+            for phrase in phrases:
+                seconds = []
+                for size in sizes:
+                    path = Path(folder) / f"phrase{suffix}"
+                    body = phrase * (size // len(phrase))
+                    path.write_text("Synthetic benchmark text, 1 May 2010.\n\n" + body)
+                    best = []
+                    for _ in range(3):
+                        started = time.perf_counter()
+                        process_file(path, "phrase", path.name, reference, 2**31)
+                        best.append(time.perf_counter() - started)
+                    seconds.append(min(best))
+                out["phrases"].append({"suffix": suffix, "phrase": phrase, "seconds": seconds})
+    return out | peak_memory()
+
+
 def value_period(value: str) -> tuple[date, date] | None:
     """First and last day of a TIMEX3-like day, month, season or year value; None for spans."""
     seasons = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "AU": (9, 11)}
@@ -446,6 +483,7 @@ MEASUREMENTS: dict[str, Callable[..., dict[str, Any]]] = {
     "incremental": measure_incremental,
     "dates": measure_dates,
     "long": measure_long,
+    "phrases": measure_phrases,
     "accuracy": measure_accuracy,
     "app_data": measure_app_data,
     "app": measure_app,

@@ -222,13 +222,17 @@ def html_to_text(markup: str) -> tuple[str, list[str]]:
 
 # --- Markdown -------------------------------------------------------------
 
+# No part may run past the next mark that could open another (a bracket, an asterisk) or
+# past the line: with `[^)]*` or `.+?` a text of many openers and no closer ("[a](" or "*a "
+# repeated) was scanned to its end from each, in the square of its length (200 KB: 231 s).
+# Links with brackets in their words, or italics holding an asterisk, stay as written.
 _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\s{0,3}#{1,6}\s+", re.M), ""),  # headings
     (re.compile(r"^\s{0,3}>\s?", re.M), ""),  # block quotes
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: keep alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links: keep the words
+    (re.compile(r"!\[([^\[\]\n]*)\]\([^)\[\]\n]*\)"), r"\1"),  # images: keep alt text
+    (re.compile(r"\[([^\[\]\n]+)\]\([^)\[\]\n]*\)"), r"\1"),  # links: keep the words
     (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italic
+    (re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italic
     (re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.M), ""),  # rules
     (re.compile(r"`([^`]*)`"), r"\1"),  # code
 )

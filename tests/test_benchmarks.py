@@ -29,6 +29,7 @@ from benchmarks.run import (
     measure_accuracy,
     measure_dates,
     measure_long,
+    measure_phrases,
     run_child,
     value_period,
 )
@@ -185,6 +186,21 @@ def test_long_documents_are_joined_documents_and_judged_per_mb() -> None:
     assert report.long_rows([flat])[-1].met is True
     flat["parts"]["800"]["seconds"] = 8.0  # 2.5 s/MB against 1 s/MB: quadratic somewhere
     assert report.long_rows([flat])[-1].met is False
+
+
+def test_repeated_phrases_are_timed_at_each_size_and_the_worst_growth_judged() -> None:
+    result = measure_phrases(sizes=[300, 1200])
+    assert {p["suffix"] for p in result["phrases"]} == {".txt", ".md", ".html"}
+    assert all(len(p["seconds"]) == 2 and min(p["seconds"]) > 0 for p in result["phrases"])
+    timed = {"sizes": [100_000, 400_000], "phrases": [
+        {"suffix": ".txt", "phrase": "a ", "seconds": [0.1, 0.4]},
+        {"suffix": ".md", "phrase": "*a ", "seconds": [0.1, 0.8]},  # 2x per byte
+        {"suffix": ".md", "phrase": "b ", "seconds": [0.001, 0.04]},  # too quick to judge
+    ]}  # fmt: skip
+    row = report.phrase_rows([timed])[0]
+    assert row.met is False and "'*a '" in row.note and row.ratio == "2.00x s/MB"
+    timed["phrases"][1]["seconds"] = [0.1, 0.45]
+    assert report.phrase_rows([timed])[0].met is True
 
 
 def test_accuracy_scores_the_seed_spec() -> None:

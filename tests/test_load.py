@@ -118,6 +118,17 @@ def test_html_keeps_inline_text_together_and_drops_scripts():
     assert "We use cookies" in removed
 
 
+def test_markdown_rules_stop_at_the_next_opener_or_the_line():
+    # each rule looks no further than the next mark that could open another, so a text of
+    # openers with no closer is read once, not once per opener
+    assert markdown_to_text("*a " * 3 + "[b](" * 3) == "*a " * 3 + "[b](" * 3
+    assert markdown_to_text("See ![chart](c.png) and [the Act](https://x/Act_(UK)).") == (
+        "See chart and the Act)."  # the link ends at its first ")", as before
+    )
+    assert markdown_to_text("*two\nlines*, *one line*") == "*two\nlines*, one line"
+    assert markdown_to_text("[words [inside] brackets](u)") == "[words [inside] brackets](u)"
+
+
 def test_markdown_is_unwrapped():
     text = markdown_to_text("# Title\n\nThe **Act** was [published](http://example.org) in *June*.")
     assert text == "Title\n\nThe Act was published in June."
