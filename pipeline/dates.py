@@ -964,15 +964,21 @@ SCANNERS: tuple[Callable[[str], Iterator[_Hit]], ...] = (
 # --- context: lead words and tense ---------------------------------------------------
 
 
+# From this length on, a text's sentence marks and commas are listed once and bisected;
+# below it, each candidate searches from where it stands (listing the marks of a short
+# text costs more than its few searches).
+LIST_MARKS_FROM = 20_000
+
+
 class _Clauses:
     """Sentence and comma boundaries of a text, for tense decisions.
 
     Most candidates never need their tense (a past date is past in any clause), so the
-    marks are listed only when a tense is first asked for: sentence ends found forwards,
-    sentence starts found forwards on the reversed text (`reverse` is `text[::-1]`), and
-    commas, each once; a candidate's sentence and clause are then two bisections each.
-    Searching from each candidate instead cost a document without marks (a long run of
-    "2010-2011 ...") time in the square of its length: 50 KB took 9.7 s.
+    marks around a candidate are looked for only when its tense is asked for. In a short
+    text they are searched for from the candidate: the next mark forwards, the previous
+    one forwards on the reversed text (`reverse` is `text[::-1]`), the nearest commas.
+    In a long one that would cost time in the square of its length (a run of "2010-2011
+    ..." with no mark: 50 KB took 9.7 s), so the marks are listed once and bisected.
     """
 
     def __init__(self, text: str, reverse: str) -> None:
@@ -981,39 +987,51 @@ class _Clauses:
         self._cache: dict[tuple[int, int, int, int], bool] = {}
         self._sentence_future: dict[tuple[int, int], bool] = {}
         self._searched: tuple[str, re.Pattern[str], re.Pattern[str]] | None = None
-        self._marks: tuple[list[int], list[int], list[int]] | None = None
+        self._marks: tuple[list[int], list[int]] | None = None
+        self._listing = len(text) >= LIST_MARKS_FROM
 
-    def _listed(self) -> tuple[list[int], list[int], list[int]]:
-        """(sentence starts, sentence ends, commas), each in ascending order.
+    def _listed(self) -> tuple[list[int], list[int]]:
+        """(sentence ends, commas), each in ascending order.
 
-        Both patterns match one character, so finditer meets every place a search from
-        any position could stop at. A start is the position after a mark: what
-        `size - m.start()` gives for a match `m` on the reversed text."""
+        `_SENTENCE_END` matches one character, so finditer meets every place a search
+        from any position could stop at; `_SENTENCE_END_REVERSED` finds the same marks
+        on the reversed text, so a sentence starts one after a listed end.
+        """
         if self._marks is None:
-            size = len(self.text)
-            starts = [size - m.start() for m in _SENTENCE_END_REVERSED.finditer(self.reverse)]
             ends = [m.start() for m in _SENTENCE_END.finditer(self.text)]
             commas = [m.start() for m in _COMMA.finditer(self.text)]
-            self._marks = (starts[::-1], ends, commas)
+            self._marks = (ends, commas)
         return self._marks
 
     def _sentence(self, start: int, end: int) -> tuple[int, int]:
         """From after the last sentence end before `start` to the first at or after `end`."""
-        starts, ends, _ = self._listed()
-        before = bisect_right(starts, start) - 1
-        after = bisect_left(ends, end)
-        return (starts[before] if before >= 0 else 0), (
-            ends[after] if after < len(ends) else len(self.text)
-        )
+        size = len(self.text)
+        if not self._listing:
+            before = _SENTENCE_END_REVERSED.search(self.reverse, size - start)
+            after = _SENTENCE_END.search(self.text, end)
+            return (size - before.start() if before else 0), (after.start() if after else size)
+        ends = self._listed()[0]
+        k = bisect_left(ends, start) - 1  # the last mark that ends by `start`
+        j = bisect_left(ends, end)
+        return (ends[k] + 1 if k >= 0 else 0), (ends[j] if j < len(ends) else size)
+
+    def _clause(self, s_lo: int, s_hi: int, start: int, end: int) -> tuple[int, int]:
+        """From after the last comma in the sentence before `start` to the first at or
+        after `end`."""
+        if not self._listing:
+            c_lo = self.text.rfind(",", s_lo, start) + 1 or s_lo
+            c_hi = self.text.find(",", end, s_hi)
+            return c_lo, (s_hi if c_hi < 0 else c_hi)
+        commas = self._listed()[1]
+        k = bisect_left(commas, start) - 1
+        j = bisect_left(commas, end)
+        c_lo = commas[k] + 1 if k >= 0 and commas[k] >= s_lo else s_lo
+        return c_lo, (commas[j] if j < len(commas) and commas[j] < s_hi else s_hi)
 
     def is_future(self, start: int, end: int) -> bool:
         """True when the clause around [start, end) is in the future tense."""
         s_lo, s_hi = self._sentence(start, end)
-        commas = self._listed()[2]
-        before = bisect_left(commas, start) - 1  # the last comma ending by `start`
-        c_lo = commas[before] + 1 if before >= 0 and commas[before] >= s_lo else s_lo
-        after = bisect_left(commas, end)  # the first comma at or after `end`
-        c_hi = commas[after] if after < len(commas) and commas[after] + 1 <= s_hi else s_hi
+        c_lo, c_hi = self._clause(s_lo, s_hi, start, end)
         key = (s_lo, s_hi, c_lo, c_hi)
         if key not in self._cache:
             self._cache[key] = self._tense(s_lo, s_hi, c_lo, c_hi)

@@ -187,12 +187,16 @@ _CLAUSE_TEXT = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(_CLAUSE_TEXT, st.data())
 def test_clauses_found_from_listed_marks_are_those_searched_from_each_candidate(text, data):
-    clauses = dates._Clauses(text, text[::-1])
+    searched, listed = dates._Clauses(text, text[::-1]), dates._Clauses(text, text[::-1])
+    searched._listing, listed._listing = False, True  # as a short and as a long text
     for _ in range(5):
         start = data.draw(st.integers(0, len(text)))
         end = data.draw(st.integers(start, len(text)))
-        assert clauses._sentence(start, end) == _plain_clause(text, start, end)[:2]
-        assert clauses.is_future(start, end) == _plain_future(text, start, end)
+        plain = _plain_clause(text, start, end)
+        for clauses in (searched, listed):
+            s_lo, s_hi = clauses._sentence(start, end)
+            assert (s_lo, s_hi, *clauses._clause(s_lo, s_hi, start, end)) == plain
+            assert clauses.is_future(start, end) == _plain_future(text, start, end)
 
 
 @settings(max_examples=300, deadline=None)
