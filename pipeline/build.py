@@ -932,6 +932,7 @@ class Fresh:
 
     def __init__(self) -> None:
         self.outcomes: dict[str, Outcome] = {}
+        self.faults: list[Rejection] = []  # files the pipeline failed on
         self.chunks: list[dict[str, pa.Table]] = []
         self._pending: list[DocResult] = []
 
@@ -939,6 +940,8 @@ class Fresh:
         """Record one file's result."""
         if isinstance(result, Rejection):
             self.outcomes[path] = Outcome("", result.reason)
+            if result.fault:
+                self.faults.append(result)
             return
         self.outcomes[path] = Outcome(result.text_sha256, "")
         self._pending.append(result)
@@ -973,6 +976,21 @@ def _extract(
     ):
         fresh.add(item.source_path, result)
         tick(len(fresh.outcomes), total)
+
+
+def _stop_on_faults(fresh: Fresh) -> None:
+    """Raise BuildError when the pipeline failed on more than half of the files it extracted.
+
+    One odd file is left out and named in rejected.csv; a fault on most files is a broken
+    pipeline, whose output would replace a good timeline with an empty one.
+    """
+    faults = fresh.faults
+    if 2 * len(faults) > len(fresh.outcomes):
+        first = faults[0]
+        raise BuildError(
+            f"the pipeline failed on {len(faults)} of the {len(fresh.outcomes)} files it read "
+            f"(the first, {first.source_path}: {first.reason}); the previous build is kept"
+        )
 
 
 def _text_and_reason(path: str, fresh: Fresh, old: dict[str, Record]) -> tuple[str, str]:
@@ -1128,6 +1146,7 @@ def _build(
             first = _first_holders(files, fresh, old)  # in case one is unreadable now
     finally:
         close()
+    _stop_on_faults(fresh)
     records, kept_fresh, kept_old, rejected = _assemble(files, digests, fresh, old, first)
     kept = _rows_of(previous.tables, kept_old) if previous is not None else {}
     tables = _tables(fresh.kept(kept_fresh), kept, link_rejections + rejected)

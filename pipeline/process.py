@@ -45,6 +45,7 @@ class Rejection:
 
     source_path: str
     reason: str
+    fault: bool = False  # the pipeline failed on it (a fault of ours, not of the file)
 
 
 def _heading_spans(text: str) -> list[tuple[int, int]]:
@@ -292,4 +293,5 @@ def process_file(
             source_path,
             f"the pipeline failed on this file ({type(exc).__name__}: {str(exc)[:200]}); "
             "it is left out: please report it with the file",
+            fault=True,
         )

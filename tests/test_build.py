@@ -106,6 +106,23 @@ def test_a_file_the_pipeline_fails_on_is_rejected_and_the_build_goes_on(tmp_path
     assert report.n_events > 0
 
 
+def test_a_pipeline_failing_on_most_files_stops_and_keeps_the_last_build(
+    tmp_path, monkeypatch, seed_build
+):
+    import pipeline.process
+
+    shutil.copytree(seed_build, tmp_path / "out")
+    before = {name: (tmp_path / "out" / name).read_bytes() for name in OUTPUT_FILES}
+
+    def broken(*args):
+        raise ValueError("a bug on every file")
+
+    monkeypatch.setattr(pipeline.process, "find_figures", broken)
+    with pytest.raises(BuildError, match="failed on 5 of the 5 files.*a bug on every file"):
+        build(RAW, tmp_path / "out", workers=1, full=True)
+    assert {name: (tmp_path / "out" / name).read_bytes() for name in OUTPUT_FILES} == before
+
+
 def test_failed_build_leaves_previous_output(tmp_path, seed_build):
     out = tmp_path / "out"
     shutil.copytree(seed_build, out)
