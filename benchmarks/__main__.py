@@ -212,7 +212,7 @@ def dates_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
 
 
 def long_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
-    """One long document of 100 and one of 800 generated documents (0.4 and 3.4 MB), repeated;
+    """One long document of 100 and one of 800 generated documents (0.4 and 3.3 MB), repeated;
     then texts of one phrase repeated, at 100 and 400 KB."""
     s = suite.settings
     parts = [25, 100] if s.n <= 1000 else [100, 800]

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import pipeline.process
 from pipeline import schema
 from pipeline.build import OUTPUT_FILES, BuildError, build
 
@@ -81,8 +82,6 @@ def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(tmp_path):
 
 
 def test_a_file_the_pipeline_fails_on_is_rejected_and_the_build_goes_on(tmp_path, monkeypatch):
-    import pipeline.process
-
     def fragile(text, *args):  # a fault no rule expected, on one file only
         if "Fragile" in text:
             raise RecursionError("maximum recursion depth exceeded")
@@ -109,8 +108,6 @@ def test_a_file_the_pipeline_fails_on_is_rejected_and_the_build_goes_on(tmp_path
 def test_a_pipeline_failing_on_most_files_stops_and_keeps_the_last_build(
     tmp_path, monkeypatch, seed_build
 ):
-    import pipeline.process
-
     shutil.copytree(seed_build, tmp_path / "out")
     before = {name: (tmp_path / "out" / name).read_bytes() for name in OUTPUT_FILES}
 
