@@ -194,18 +194,45 @@ def test_missing_raw_folder_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.slow
-def test_workers_give_the_same_output(tmp_path, seed_build):
+def test_workers_give_the_same_output(tmp_path, seed_build, monkeypatch):
+    """Workers send their rows folded, and each file's outcome beside them: rejections,
+    a fault of the pipeline and a duplicate text come out as they do in one process."""
+
+    def fragile(text, *args):  # a fault no rule expected, on one file only
+        if "Fragile" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text, *args)
+
+    real = pipeline.process.find_figures
+    monkeypatch.setattr(pipeline.process, "find_figures", fragile)  # forked workers inherit it
     raw = tmp_path / "raw"
     raw.mkdir()
     for i in range(60):  # enough files for the pool to be used
         for seed in sorted(RAW.iterdir()):
             (raw / f"{i:02d}_{seed.name}").write_text(seed.read_text() + f"\nSynthetic copy {i}.\n")
-    build(raw, tmp_path / "one", workers=1)
-    build(raw, tmp_path / "two", workers=2)
+    shutil.copy(raw / f"07_{sorted(RAW.iterdir())[0].name}", raw / "30_duplicate.txt")
+    (raw / "31_empty.txt").write_text("")
+    (raw / "32_image.txt").write_bytes(bytes(range(256)) * 4)
+    (raw / "33_notes.pdf").write_bytes(b"%PDF-1.4 synthetic")
+    (raw / "34_fragile.txt").write_text(
+        "Press release\n\nFragile synthetic test page.\n\nPublished 1 May 2015\n\n"
+        "The Home Office published new guidance on 2 May 2015.\n"
+    )
+    one = build(raw, tmp_path / "one", workers=1)
+    two = build(raw, tmp_path / "two", workers=2)
+    assert (two.n_documents, two.n_events, two.n_rejected) == (
+        one.n_documents,
+        one.n_events,
+        one.n_rejected,
+    )
+    assert one.n_documents == 300 and one.n_rejected == 5
     for name in OUTPUT_FILES:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), (
             name
         )
+    reasons = pd.read_csv(tmp_path / "two" / "rejected.csv").set_index("source_path")["reason"]
+    assert "RecursionError" in reasons["34_fragile.txt"]
+    assert "same text as" in reasons["30_duplicate.txt"]
 
 
 def test_cache_extracts_only_what_changed_and_matches_a_clean_build(tmp_path):
