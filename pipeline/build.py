@@ -420,8 +420,13 @@ _WORKER_REFERENCE: Reference | None = None
 
 
 def _init_worker(reference_dir: str) -> None:
-    """Load the reference tables once per worker process."""
+    """Load the reference tables once per worker process.
+
+    A worker's Arrow tables live only until they are sent: the system allocator hands
+    their memory back, where Arrow's default (mimalloc) kept about 20 MB more per worker.
+    """
     global _WORKER_REFERENCE
+    pa.set_memory_pool(pa.system_memory_pool())
     _WORKER_REFERENCE = load_reference(Path(reference_dir))
 
 
