@@ -420,10 +420,8 @@ _WORKER_REFERENCE: Reference | None = None
 
 
 def _init_worker(reference_dir: str) -> None:
-    """Load the reference tables once per worker process.
-
-    A worker's Arrow tables live only until they are sent: the system allocator hands
-    their memory back, where Arrow's default (mimalloc) kept about 20 MB more per worker.
+    """Load the reference tables once per worker process, and allocate Arrow memory as
+    the build does (`_system_allocator`; a worker started without fork does not inherit it).
     """
     global _WORKER_REFERENCE
     pa.set_memory_pool(pa.system_memory_pool())
@@ -1126,6 +1124,22 @@ def _exclusive(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def _system_allocator() -> Iterator[None]:
+    """Arrow memory from the C library's allocator while building, then as before.
+
+    A build makes and drops many short-lived tables; Arrow's default allocator (mimalloc)
+    keeps what they freed. With the system one the peak of a 20,000-file build fell from
+    950 to 863 MB, and each worker's from 159 to 137 MB, in the same time.
+    """
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
 def build(
     raw_dir: Path = RAW_DIR,
     out_dir: Path = OUT_DIR,
@@ -1148,7 +1162,7 @@ def build(
     """
     if not raw_dir.is_dir():
         raise BuildError(f"raw folder not found: {raw_dir}")
-    with _exclusive(out_dir):
+    with _exclusive(out_dir), _system_allocator():
         return _build(raw_dir, out_dir, reference_dir, if_stale, workers, max_bytes, progress, full)
 
 

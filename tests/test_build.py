@@ -120,6 +120,33 @@ def test_a_pipeline_failing_on_most_files_stops_and_keeps_the_last_build(
     assert {name: (tmp_path / "out" / name).read_bytes() for name in OUTPUT_FILES} == before
 
 
+def test_a_build_hands_back_arrow_s_allocator(tmp_path, monkeypatch):
+    """A build allocates Arrow memory from the system allocator; the app that started it
+    gets its own allocator back, after a build that finished and after one that failed."""
+    import pyarrow as pa
+
+    before = pa.default_memory_pool().backend_name
+    seen = []
+    real = pipeline.process.find_figures
+
+    def watched(*args):
+        seen.append(pa.default_memory_pool().backend_name)
+        return real(*args)
+
+    monkeypatch.setattr(pipeline.process, "find_figures", watched)
+    build(RAW, tmp_path / "out", workers=1)
+    assert set(seen) == {"system"}
+    assert pa.default_memory_pool().backend_name == before
+
+    def broken(*args):
+        raise ValueError("a bug on every file")
+
+    monkeypatch.setattr(pipeline.process, "find_figures", broken)
+    with pytest.raises(BuildError):
+        build(RAW, tmp_path / "out", workers=1, full=True)
+    assert pa.default_memory_pool().backend_name == before
+
+
 def test_failed_build_leaves_previous_output(tmp_path, seed_build):
     out = tmp_path / "out"
     shutil.copytree(seed_build, out)
