@@ -503,9 +503,11 @@ def console_progress(total: int) -> tuple[Progress, Callable[[], None]]:
         return (lambda done, _total: bar.update(done - bar.n)), bar.close
     started = time.perf_counter()
     step = max(1, total // 10)
+    shown = [0]  # tenths printed so far: workers report a batch of files at a time
 
     def tick(done: int, total: int) -> None:
-        if done % step == 0 or done == total:
+        if done // step > shown[0] or done == total:
+            shown[0] = done // step
             rate = done / max(time.perf_counter() - started, 1e-9)
             left = (total - done) / rate if rate else 0
             print(

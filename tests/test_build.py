@@ -200,6 +200,21 @@ def test_cli_prints_a_summary(tmp_path):
     assert "build: 5/5 documents" in result.stderr
 
 
+def test_plain_progress_prints_each_tenth_also_when_files_come_in_batches(monkeypatch, capsys):
+    from pipeline import build as build_module
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    tick, close = build_module.console_progress(2000)
+    for done in range(125, 2001, 125):  # as a pool of workers reports them
+        tick(done, 2000)
+    close()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split()[1] for line in lines] == [f"{n}/2000" for n in
+                                                   (250, 500, 625, 875, 1000, 1250, 1500,
+                                                    1625, 1875, 2000)]  # fmt: skip
+    assert all("docs/s, about" in line for line in lines)
+
+
 def test_missing_raw_folder_is_a_clear_error(tmp_path):
     result = subprocess.run(
         [
