@@ -81,21 +81,40 @@ def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(tmp_path):
     assert (report.n_documents, report.n_rejected) == (1, 5)
 
 
-def test_a_file_the_pipeline_fails_on_is_rejected_and_the_build_goes_on(tmp_path, monkeypatch):
-    def fragile(text, *args):  # a fault no rule expected, on one file only
+# A synthetic page on which `fragile_figures` fails as no rule expects (a pipeline fault).
+FRAGILE_PAGE = (
+    "Press release\n\nFragile synthetic test page.\n\nPublished 1 May 2015\n\n"
+    "The Home Office published new guidance on 2 May 2015.\n"
+)
+
+
+def fragile_figures(monkeypatch) -> None:
+    """Make the pipeline fail on FRAGILE_PAGE only (forked workers inherit the patch)."""
+    real = pipeline.process.find_figures
+
+    def fragile(text, *args):
         if "Fragile" in text:
             raise RecursionError("maximum recursion depth exceeded")
         return real(text, *args)
 
-    real = pipeline.process.find_figures
     monkeypatch.setattr(pipeline.process, "find_figures", fragile)
+
+
+def broken_figures(monkeypatch) -> None:
+    """Make the pipeline fail on every file."""
+
+    def broken(*args):
+        raise ValueError("a bug on every file")
+
+    monkeypatch.setattr(pipeline.process, "find_figures", broken)
+
+
+def test_a_file_the_pipeline_fails_on_is_rejected_and_the_build_goes_on(tmp_path, monkeypatch):
+    fragile_figures(monkeypatch)
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(RAW / "003_47d1d793452e7d07.txt", raw / "good.txt")
-    (raw / "fragile.txt").write_text(
-        "Press release\n\nFragile synthetic test page.\n\nPublished 1 May 2015\n\n"
-        "The Home Office published new guidance on 2 May 2015.\n"
-    )
+    (raw / "fragile.txt").write_text(FRAGILE_PAGE)
     report = build(raw, tmp_path / "out", workers=1)
     rejected = pd.read_csv(tmp_path / "out" / "rejected.csv").set_index("source_path")["reason"]
     assert list(rejected.index) == ["fragile.txt"]
@@ -110,11 +129,7 @@ def test_a_pipeline_failing_on_most_files_stops_and_keeps_the_last_build(
 ):
     shutil.copytree(seed_build, tmp_path / "out")
     before = {name: (tmp_path / "out" / name).read_bytes() for name in OUTPUT_FILES}
-
-    def broken(*args):
-        raise ValueError("a bug on every file")
-
-    monkeypatch.setattr(pipeline.process, "find_figures", broken)
+    broken_figures(monkeypatch)
     with pytest.raises(BuildError, match="failed on 5 of the 5 files.*a bug on every file"):
         build(RAW, tmp_path / "out", workers=1, full=True)
     assert {name: (tmp_path / "out" / name).read_bytes() for name in OUTPUT_FILES} == before
@@ -137,11 +152,7 @@ def test_a_build_hands_back_arrow_s_allocator(tmp_path, monkeypatch):
     build(RAW, tmp_path / "out", workers=1)
     assert set(seen) == {"system"}
     assert pa.default_memory_pool().backend_name == before
-
-    def broken(*args):
-        raise ValueError("a bug on every file")
-
-    monkeypatch.setattr(pipeline.process, "find_figures", broken)
+    broken_figures(monkeypatch)
     with pytest.raises(BuildError):
         build(RAW, tmp_path / "out", workers=1, full=True)
     assert pa.default_memory_pool().backend_name == before
@@ -239,14 +250,7 @@ def test_missing_raw_folder_is_a_clear_error(tmp_path):
 def test_workers_give_the_same_output(tmp_path, seed_build, monkeypatch):
     """Workers send their rows folded, and each file's outcome beside them: rejections,
     a fault of the pipeline and a duplicate text come out as they do in one process."""
-
-    def fragile(text, *args):  # a fault no rule expected, on one file only
-        if "Fragile" in text:
-            raise RecursionError("maximum recursion depth exceeded")
-        return real(text, *args)
-
-    real = pipeline.process.find_figures
-    monkeypatch.setattr(pipeline.process, "find_figures", fragile)  # forked workers inherit it
+    fragile_figures(monkeypatch)
     raw = tmp_path / "raw"
     raw.mkdir()
     for i in range(60):  # enough files for the pool to be used
@@ -256,10 +260,7 @@ def test_workers_give_the_same_output(tmp_path, seed_build, monkeypatch):
     (raw / "31_empty.txt").write_text("")
     (raw / "32_image.txt").write_bytes(bytes(range(256)) * 4)
     (raw / "33_notes.pdf").write_bytes(b"%PDF-1.4 synthetic")
-    (raw / "34_fragile.txt").write_text(
-        "Press release\n\nFragile synthetic test page.\n\nPublished 1 May 2015\n\n"
-        "The Home Office published new guidance on 2 May 2015.\n"
-    )
+    (raw / "34_fragile.txt").write_text(FRAGILE_PAGE)
     one = build(raw, tmp_path / "one", workers=1)
     two = build(raw, tmp_path / "two", workers=2)
     assert (two.n_documents, two.n_events, two.n_rejected) == (
