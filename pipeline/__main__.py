@@ -1,6 +1,6 @@
 """Command line for the pipeline.
 
-python -m pipeline build [--raw DIR] [--out DIR] [--if-stale] [--full] [--workers N]
+python -m pipeline build [--raw DIR] [--out DIR] [--if-stale] [--full] [--workers N] [--json]
 python -m pipeline add FILE... [--rename]     copy into the raw folder, then rebuild
 python -m pipeline check FILE...              show what each file would add; changes nothing
 """
@@ -8,11 +8,13 @@ python -m pipeline check FILE...              show what each file would add; cha
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import sys
 from pathlib import Path
 
-from pipeline.build import OUT_DIR, RAW_DIR, BuildError, build, usable_cores
+from pipeline.build import OUT_DIR, RAW_DIR, BuildError, Progress, build, usable_cores
 from pipeline.corpus import AddError, add_files, check_file, describe
 from pipeline.load import DEFAULT_MAX_BYTES
 from pipeline.reference import DEFAULT_DIR as REFERENCE_DIR
@@ -66,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="extract every file again, reusing nothing from the last build",
     )
+    b.add_argument(
+        "--json",
+        action="store_true",
+        help="for programs (the app): one JSON object per line on stdout, "
+        '{"progress": [done, total]} as documents are extracted, then {"report": {...}} '
+        'or {"error": "..."}',
+    )
     a = commands.add_parser("add", help="copy files into the raw folder, then rebuild")
     _common(a)
     a.add_argument("files", type=Path, nargs="+")
@@ -78,8 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _json_line(value: dict) -> None:
+    """One object on one line of stdout, at once (a program reads it as it comes)."""
+    print(json.dumps(value), flush=True)
+
+
 def _build(args: argparse.Namespace, *, if_stale: bool = False) -> int:
-    """Run a build and print its summary."""
+    """Run a build and print its summary (or, with --json, its report as JSON)."""
+    as_json = getattr(args, "json", False)
+    progress: Progress | None = None
+    if as_json:
+        progress = lambda done, total: _json_line({"progress": [done, total]})  # noqa: E731
     report = build(
         args.raw,
         args.out,
@@ -87,9 +105,13 @@ def _build(args: argparse.Namespace, *, if_stale: bool = False) -> int:
         if_stale=if_stale,
         workers=args.workers,
         max_bytes=args.max_bytes,
+        progress=progress,
         full=getattr(args, "full", False),
     )
-    print(report.summary())
+    if as_json:
+        _json_line({"report": dataclasses.asdict(report)})
+    else:
+        print(report.summary())
     return 0
 
 
@@ -120,8 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     except AddError as exc:
         print(f"add refused: {exc}", file=sys.stderr)
         return 2
-    except (BuildError, ReferenceDataError, SchemaError) as exc:
-        print(f"build failed, previous output left as it was: {exc}", file=sys.stderr)
+    except (BuildError, ReferenceDataError, SchemaError, OSError) as exc:
+        if getattr(args, "json", False):
+            _json_line({"error": str(exc)})
+        else:
+            print(f"build failed, previous output left as it was: {exc}", file=sys.stderr)
         return 1
 
 

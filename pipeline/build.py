@@ -99,7 +99,8 @@ class BuildReport:
         return (
             f"built {self.n_documents} documents, {self.n_events} events, "
             f"{self.n_rejected} rejected in {self.seconds:.1f} s "
-            f"({self.n_extracted} files extracted, the rest kept from the last build)"
+            f"({self.n_extracted} file{'' if self.n_extracted == 1 else 's'} extracted, "
+            "the rest kept from the last build)"
         )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +29,44 @@ def seed_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("seed-build")
     build(RAW, out, workers=1)
     return out
+
+
+_HOLD = """
+import sys
+from pathlib import Path
+from pipeline.build import _exclusive
+with _exclusive(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()  # until the test closes our stdin, or kills us
+"""
+
+
+@pytest.fixture
+def hold_folder() -> Iterator[Callable[[Path], subprocess.Popen]]:
+    """`hold(out)` starts another process holding `out` as a build does, until its stdin
+    closes (the test may close it, or kill the process; the rest end with the test)."""
+    holders: list[subprocess.Popen] = []
+
+    def hold(out: Path) -> subprocess.Popen:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", _HOLD, str(out)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        holders.append(holder)
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        return holder
+
+    yield hold
+    for holder in holders:
+        if holder.poll() is None:
+            holder.kill()
+        holder.wait(timeout=30)
+        holder.stdout.close()
+        if holder.stdin and not holder.stdin.closed:
+            holder.stdin.close()
 
 
 @pytest.fixture(scope="session")

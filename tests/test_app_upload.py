@@ -5,6 +5,7 @@ Data quality view's rebuild under AppTest (every folder is temporary; nothing to
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 import pytest
@@ -278,7 +279,7 @@ def test_upload_preview_then_save_shows_new_events_without_restart(folders) -> N
     assert (raw / "new unit.txt").read_bytes() == NEW_DOC.encode()
     assert "4 events from 3 documents" in header(at)
     assert "Added new unit.txt to the corpus" in plain(at.success[0].value)
-    assert "(1 files extracted" in plain(at.success[0].value)  # only the new one extracted
+    assert "(1 file extracted" in plain(at.success[0].value)  # only the new one extracted
     assert at.file_uploader[0].key == "upload_files_1"  # a fresh, empty uploader
     assert not at.file_uploader[0].value
     at.radio(key="view").set_value("table").run()
@@ -319,24 +320,60 @@ def test_name_clash_offers_a_new_name(folders) -> None:
     assert (raw / "synthetic_fund (2).txt").exists()
 
 
-def test_failed_build_keeps_previous_tables_and_says_so(folders, monkeypatch) -> None:
+def test_failed_build_keeps_previous_tables_and_says_so(folders, hold_folder) -> None:
+    """A real failure of the build's child process: another build holds the folder."""
     raw, processed, _ = folders
     before = hashlib.sha256((processed / "events.parquet").read_bytes()).hexdigest()
-
-    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        kwargs["progress"](1, 2)
-        raise BuildError("synthetic failure <b>x</b>")
-
-    monkeypatch.setattr(rebuild, "build", broken)
+    holder = hold_folder(processed)
     at = sources_with([("new unit.txt", NEW_DOC.encode())])
     at.button(key=add_documents.CONFIRM_KEY).click().run()
     assert not at.exception
     message = plain(at.error[0].value)
-    assert "The rebuild failed: synthetic failure &lt;b&gt;x&lt;/b&gt;" in message
+    assert f"The rebuild failed: another build is writing to {processed.resolve()}" in message
+    assert f"process {holder.pid}" in message
     assert "previous tables are still in use" in message
     assert "2 events from 2 documents" in header(at)
     assert hashlib.sha256((processed / "events.parquet").read_bytes()).hexdigest() == before
     assert (raw / "new unit.txt").exists()  # the upload itself is kept
+
+
+CRASH = (
+    "import json; print(json.dumps({'progress': [1, 2]}), flush=True); "
+    "raise ValueError('synthetic crash <b>x</b>')"
+)
+
+
+def test_a_build_that_crashes_is_reported_without_its_traceback(folders, monkeypatch) -> None:
+    """A child that reports progress, then dies with a traceback (a bug in the pipeline)."""
+    processed = folders[1]
+    before = hashlib.sha256((processed / "events.parquet").read_bytes()).hexdigest()
+    monkeypatch.setattr(rebuild, "build_command", lambda: [sys.executable, "-c", CRASH])
+    at = app_test({"view": "quality"})
+    at.run()
+    at.button(key="quality_rebuild").click().run()
+    assert not at.exception
+    message = plain(at.error[0].value)
+    assert "The rebuild failed: the build stopped before it finished" in message
+    assert "ValueError: synthetic crash &lt;b&gt;x&lt;/b&gt;" in message
+    assert "Traceback" not in texts(at)
+    assert hashlib.sha256((processed / "events.parquet").read_bytes()).hexdigest() == before
+
+
+def test_follow_reads_progress_then_the_report_or_the_error() -> None:
+    ticks: list[tuple[int, int]] = []
+    lines = ['{"progress": [1, 3]}', "a warning", '{"progress": [3, 3]}']
+    report = rebuild.follow(
+        [*lines, '{"report": {"n_documents": 3, "n_events": 7, "n_extracted": 3}}'],
+        lambda done, total: ticks.append((done, total)),
+    )
+    assert ticks == [(1, 3), (3, 3)]
+    assert (report.n_documents, report.n_events, report.n_extracted) == (3, 7, 3)
+    with pytest.raises(BuildError, match="^no such folder$"):
+        rebuild.follow(['{"progress": [1, 3]}', '{"error": "no such folder"}'], print)
+    with pytest.raises(BuildError, match="stopped before it finished: Killed$"):
+        rebuild.follow(['{"progress": [1, 3]}', "[1, 2]", "Killed"], print)
+    with pytest.raises(BuildError, match="stopped before it finished$"):
+        rebuild.follow([], print)
 
 
 def test_quality_view_rebuilds_files_added_by_hand(folders) -> None:
@@ -349,3 +386,33 @@ def test_quality_view_rebuilds_files_added_by_hand(folders) -> None:
     assert not at.exception
     assert "4 events from 3 documents" in header(at)
     assert "Rebuilt" in at.success[0].value
+
+
+def test_a_rebuild_from_the_page_extracts_with_workers_as_the_command_line_does(
+    folders, tmp_path
+) -> None:
+    """Enough new files for the build's child process to share them among workers; the
+    tables it publishes are the command line's, byte for byte."""
+    from pipeline.build import OUTPUT_FILES, build
+
+    raw, processed, reference = folders
+    for k in range(60):
+        day = 1 + k % 28
+        (raw / f"by hand {k:02d}.txt").write_text(
+            synthetic_document(
+                f"number {k}",
+                f"{day} June 2014",
+                [f"On {day} May 2014 the Home Secretary Theresa May opened unit {k}."],
+            ),
+            encoding="utf-8",
+        )
+    at = app_test({"view": "quality"})
+    at.run()
+    at.button(key="quality_rebuild").click().run()
+    assert not at.exception
+    assert "62 documents" in header(at)
+    assert "60 files extracted" in plain(at.success[0].value)
+    expected = tmp_path / "command line"
+    build(raw, expected, reference, workers=1, progress=lambda done, total: None)
+    for name in OUTPUT_FILES:
+        assert (processed / name).read_bytes() == (expected / name).read_bytes(), name

@@ -187,6 +187,46 @@ def test_failed_build_leaves_previous_output(tmp_path, seed_build):
     assert not list(out.glob(".staging-*"))
 
 
+def _json_build(*args: str) -> tuple[int, list[dict]]:
+    """`python -m pipeline build --json ARGS`: its exit status and the objects it printed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--json", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_json_output_gives_progress_then_the_report_as_build_json_records_it(tmp_path):
+    out = tmp_path / "out"
+    status, lines = _json_build("--out", str(out), "--workers", "1")
+    assert status == 0
+    progress = [line["progress"] for line in lines[:-1]]
+    assert progress == [[done, 5] for done in range(1, 6)]  # one line a file, in process
+    report = lines[-1]["report"]
+    manifest = json.loads((out / "build.json").read_text())
+    for key in ("n_documents", "n_events", "n_rejected", "n_extracted", "warnings"):
+        assert report[key] == manifest[key], key
+    assert report["n_documents"] == 5 and report["skipped"] is False
+    status, lines = _json_build("--out", str(out), "--if-stale")
+    assert (status, lines) == (0, [{"report": lines[0]["report"]}])
+    assert lines[0]["report"]["skipped"] is True
+
+
+def test_json_output_gives_the_error_and_changes_nothing(tmp_path, seed_build):
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    before = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    status, lines = _json_build("--raw", str(tmp_path / "nowhere"), "--out", str(out))
+    assert (status, lines) == (1, [{"error": f"raw folder not found: {tmp_path / 'nowhere'}"}])
+    unwritable = tmp_path / "unwritable"
+    unwritable.write_text("a file where the output folder should be")
+    status, lines = _json_build("--out", str(unwritable))
+    assert status == 1 and "File exists" in lines[-1]["error"]  # an OSError, reported too
+    assert {name: (out / name).read_bytes() for name in OUTPUT_FILES} == before
+
+
 def test_if_stale_skips_an_up_to_date_build_and_rebuilds_after_a_change(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
@@ -621,30 +661,7 @@ def test_rows_of_scattered_documents_are_those_a_filter_would_keep():
     assert _select(table, keep).equals(expected)
 
 
-_HOLD = """
-import sys
-from pathlib import Path
-from pipeline.build import _exclusive
-with _exclusive(Path(sys.argv[1])):
-    print("held", flush=True)
-    sys.stdin.read()  # until the test closes our stdin, or kills us
-"""
-
-
-def _holder(out: Path) -> subprocess.Popen:
-    """Another process holding `out` as a build does, until its stdin closes."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD, str(out)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    return holder
-
-
-def test_a_second_build_of_the_same_folder_is_refused_and_changes_nothing(tmp_path):
+def test_a_second_build_of_the_same_folder_is_refused_and_changes_nothing(tmp_path, hold_folder):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     out = tmp_path / "out"
@@ -653,7 +670,7 @@ def test_a_second_build_of_the_same_folder_is_refused_and_changes_nothing(tmp_pa
     builds = sorted(p.name for p in (out / ".builds").iterdir())
     changed = raw / "002_d9a5f5901e5b14d1.txt"
     changed.write_text(changed.read_text().replace("In June", "In July"))
-    holder = _holder(out)
+    holder = hold_folder(out)
     try:
         with pytest.raises(BuildError, match=f"another build is writing to .*process {holder.pid}"):
             build(raw, out, workers=1)
@@ -667,9 +684,9 @@ def test_a_second_build_of_the_same_folder_is_refused_and_changes_nothing(tmp_pa
     assert build(raw, out, workers=1).n_extracted == 1  # free again once the other ends
 
 
-def test_a_build_killed_while_holding_the_folder_does_not_block_the_next(tmp_path):
+def test_a_build_killed_while_holding_the_folder_does_not_block_the_next(tmp_path, hold_folder):
     out = tmp_path / "out"
-    holder = _holder(out)
+    holder = hold_folder(out)
     holder.kill()
     holder.wait(timeout=30)
     assert "process" in (out / ".lock").read_text()  # what the killed build left behind
