@@ -15,10 +15,12 @@ import fcntl
 import hashlib
 import importlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 import zlib
@@ -421,12 +423,29 @@ _WORKER_REFERENCE: Reference | None = None
 
 
 def _init_worker(reference_dir: str) -> None:
-    """Load the reference tables once per worker process, and allocate Arrow memory as
-    the build does (`_system_allocator`; a worker started without fork does not inherit it).
-    """
+    """Load the reference tables once per worker process, allocate Arrow memory as the
+    build does (`_system_allocator`; a worker started without fork does not inherit it),
+    and end with the build (`_end_with`)."""
     global _WORKER_REFERENCE
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_end_with, args=(parent,), name="end-with-build", daemon=True
+        ).start()
     pa.set_memory_pool(pa.system_memory_pool())
     _WORKER_REFERENCE = load_reference(Path(reference_dir))
+
+
+def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
+    """End this worker as soon as the build that started it has ended.
+
+    A build killed outright (SIGKILL, the out-of-memory killer, the app stopping a rebuild
+    whose page was left) cannot tell its workers to stop: they would wait for work for
+    ever, each holding its memory and a copy of the output folder's lock, so that every
+    later build was refused as "another build is writing".
+    """
+    parent.join()  # returns when the parent's end of a pipe closes: when it ends
+    os._exit(1)
 
 
 class Folded(NamedTuple):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -691,6 +693,63 @@ def test_a_build_killed_while_holding_the_folder_does_not_block_the_next(tmp_pat
     holder.wait(timeout=30)
     assert "process" in (out / ".lock").read_text()  # what the killed build left behind
     assert build(RAW, out, workers=1).n_documents == 5
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie (an ended process not yet reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_end_with_a_build_killed_outright_and_free_the_folder(tmp_path):
+    """SIGKILL leaves a build no chance to stop its workers; they must not wait for work
+    for ever, holding memory and the folder's lock (every later build would be refused)."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("no /proc here")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for k in range(400):
+        (raw / f"{k:03d}.txt").write_text(FRAGILE_PAGE.replace("Fragile", f"Number {k}"))
+    out = tmp_path / "out"
+    build_ = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--out", str(out)]
+        + ["--workers", "2", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert build_.stdout is not None
+    assert "progress" in json.loads(build_.stdout.readline())  # the workers are at work
+    workers = _children(build_.pid)
+    assert len(workers) == 2
+    build_.kill()
+    build_.wait(timeout=30)
+    build_.stdout.close()
+    try:
+        for _ in range(300):  # up to 30 s; they end within milliseconds
+            if not any(_running(pid) for pid in workers):
+                break
+            time.sleep(0.1)
+        assert not any(_running(pid) for pid in workers)
+    finally:
+        for pid in filter(_running, workers):  # when the test fails: leave no orphans
+            os.kill(pid, signal.SIGKILL)
+    assert build(raw, out, workers=1).n_documents == 400  # the folder is free
 
 
 def test_workers_default_to_the_cores_this_process_may_use():
