@@ -416,3 +416,53 @@ def test_a_rebuild_from_the_page_extracts_with_workers_as_the_command_line_does(
     build(raw, expected, reference, workers=1, progress=lambda done, total: None)
     for name in OUTPUT_FILES:
         assert (processed / name).read_bytes() == (expected / name).read_bytes(), name
+
+
+SLOW_BUILD = """
+import json, sys, time
+from pathlib import Path
+print(json.dumps({"progress": [1, 2]}), flush=True)
+time.sleep(1)
+for k in range(20000):  # more than a pipe holds: someone must read it for the build to end
+    print(json.dumps({"progress": [1, 2]}))
+Path(sys.argv[1]).write_text("finished")
+print(json.dumps({"report": {"n_documents": 2}}), flush=True)
+"""
+
+
+def test_a_build_goes_on_when_its_page_stops_and_a_second_waits_for_it(
+    folders, monkeypatch, tmp_path
+) -> None:
+    """Streamlit stops a run (an exception at its next st call) when the user clicks
+    elsewhere during a rebuild: the build must finish on its own, and no other start
+    until it has."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    finished = tmp_path / "finished"
+    monkeypatch.setattr(
+        rebuild, "build_command", lambda: [sys.executable, "-c", SLOW_BUILD, str(finished)]
+    )
+
+    class StoppedPage:
+        def progress(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            raise StopException()
+
+    monkeypatch.setattr(rebuild.st, "progress", lambda *args, **kwargs: StoppedPage())
+    with pytest.raises(StopException):
+        rebuild._run_build()
+    child = rebuild._CHILD[-1]
+    try:
+        assert rebuild.busy()
+        at = app_test({"view": "quality"})
+        at.run()
+        at.button(key="quality_rebuild").click().run()
+        assert not at.exception
+        assert "Another rebuild is running; try again when it has finished." in [
+            w.value for w in at.warning
+        ]
+        assert rebuild._CHILD[-1] is child  # none other started
+        child.wait(timeout=60)
+        assert finished.read_text() == "finished"  # not killed: it ran to its end
+        assert not rebuild.busy()
+    finally:
+        child.kill()  # when the test fails: no build left running for the next tests

@@ -9,13 +9,17 @@ build --json`), which reports its progress and its outcome one JSON line at a ti
   the child forks its workers from its only thread;
 - the build's memory is the child's, returned when it ends. A 10,000-file build run in
   the server left it 420 MB larger afterwards, on top of the tables it serves;
-- a crash of the build cannot take the server down with it.
+- a crash of the build cannot take the server down with it;
+- a build goes on when its page stops: Streamlit stops a run when the user clicks
+  elsewhere meanwhile, and the build then finishes on its own (a thread reads what it
+  writes). Its tables are published as usual and every page shows them on its next run,
+  since the data is cached by the content of its files.
 
-One rebuild at a time per server (a lock; the pipeline also holds the output folder
-against other builds); the pipeline writes the new tables to a fresh folder and
-publishes them in one step, so a failed rebuild leaves the previous tables in use.
-After a rebuild the data cache is cleared and the script reruns: the new events appear
-without restarting the app.
+One rebuild at a time per server: another is refused while the last one's process runs
+(and the pipeline holds the output folder against builds from elsewhere). The pipeline
+writes the new tables to a fresh folder and publishes them in one step, so a failed
+rebuild leaves the previous tables in use. After a rebuild the data cache is cleared and
+the script reruns: the new events appear without restarting the app.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ from app import data
 from app.text import md
 from pipeline.build import ROOT, BuildError, BuildReport
 
-_LOCK = threading.Lock()
+_GUARD = threading.Lock()  # held while looking at or starting the rebuild's process
+_CHILD: list[subprocess.Popen] = []  # the last rebuild's process (running or ended)
+BUSY = "another rebuild is running; try again when it has finished"
 RESULT_KEY = "_rebuild_result"
 # How a build fails: with the child's message (bad input, another build at work, a full
 # disk), or the child could not be started. Anything else is a bug, still caught at this
@@ -89,6 +95,49 @@ def follow(lines: Iterable[str], tick: Callable[[int, int], None]) -> BuildRepor
     raise BuildError(f"the build stopped before it finished{said}")
 
 
+def busy() -> bool:
+    """True while the last rebuild's process runs."""
+    with _GUARD:
+        return bool(_CHILD) and _CHILD[-1].poll() is None
+
+
+def _start() -> subprocess.Popen:
+    """Start the build's process; BuildError while another rebuild's still runs."""
+    with _GUARD:
+        if _CHILD and _CHILD[-1].poll() is None:
+            raise BuildError(BUSY)
+        child = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
+            build_command(),
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # one pipe, read as it comes: the child never blocks
+            text=True,
+        )
+        _CHILD[:] = [child]
+        return child
+
+
+def _end(child: subprocess.Popen) -> None:
+    """Wait for a build that has said how it ended (or stopped writing), then close its pipe."""
+    child.wait()
+    assert child.stdout is not None
+    child.stdout.close()
+
+
+def _finish_alone(child: subprocess.Popen) -> None:
+    """Let a build whose page stopped finish in the background: read and drop what it
+    writes (a full pipe would stop it), then reap it."""
+
+    def finish() -> None:
+        assert child.stdout is not None
+        for _ in child.stdout:
+            pass
+        _end(child)
+
+    threading.Thread(target=finish, name="rebuild-finishing", daemon=True).start()
+
+
 def _run_build() -> BuildReport:
     """Run the build in a child process, its progress shown in a bar in the page."""
     bar = st.progress(0.0, text="Looking for new and changed documents…")
@@ -100,20 +149,17 @@ def _run_build() -> BuildReport:
             shown[0] = percent
             bar.progress(percent / 100, text=_progress_text(done, total))
 
-    with subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
-        build_command(),
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,  # one pipe, read as it comes: the child never blocks
-        text=True,
-    ) as child:  # waits for the child on the way out
-        try:
-            assert child.stdout is not None
-            report = follow(child.stdout, tick)
-        except BaseException:  # a failure, or the page stopped (Streamlit stops a rerun so)
-            child.kill()  # a killed build leaves the previous tables published
-            raise
+    child = _start()
+    assert child.stdout is not None
+    try:
+        report = follow(child.stdout, tick)
+    except BuildError:  # the build said why it failed, or ended without a word
+        _end(child)
+        raise
+    except BaseException:  # the page stopped (Streamlit's way: an exception at `bar`)
+        _finish_alone(child)
+        raise
+    _end(child)
     bar.progress(1.0, text=_progress_text(report.n_extracted, report.n_extracted))
     return report
 
@@ -136,19 +182,16 @@ def rebuild(label: str = "Rebuilding the tables…", added: str = "") -> bool:
     On success the summary is kept for `show_result` (the caller reruns the page); on
     failure the error is shown at once.
     """
-    if not _LOCK.acquire(blocking=False):
-        st.warning("Another rebuild is running; try again when it has finished.")
+    if busy():
+        st.warning(f"{BUSY[0].upper()}{BUSY[1:]}.")
         return False
-    try:
-        with st.status(label, expanded=True) as status:
-            outcome = _attempt()
-            failed = isinstance(outcome, str)
-            status.update(
-                label="The rebuild failed" if failed else "Rebuilt",
-                state="error" if failed else "complete",
-            )
-    finally:
-        _LOCK.release()
+    with st.status(label, expanded=True) as status:
+        outcome = _attempt()
+        failed = isinstance(outcome, str)
+        status.update(
+            label="The rebuild failed" if failed else "Rebuilt",
+            state="error" if failed else "complete",
+        )
     if isinstance(outcome, str):
         st.error(md(failure_message(outcome)))
         return False
