@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.build import OUT_DIR, RAW_DIR, BuildError, Progress, build, usable_cores
+from pipeline.build import OUT_DIR, RAW_DIR, BuildError, build, usable_cores
 from pipeline.corpus import AddError, add_files, check_file, describe
 from pipeline.load import DEFAULT_MAX_BYTES
 from pipeline.reference import DEFAULT_DIR as REFERENCE_DIR
@@ -95,9 +95,10 @@ def _json_line(value: dict) -> None:
 def _build(args: argparse.Namespace, *, if_stale: bool = False) -> int:
     """Run a build and print its summary (or, with --json, its report as JSON)."""
     as_json = getattr(args, "json", False)
-    progress: Progress | None = None
-    if as_json:
-        progress = lambda done, total: _json_line({"progress": [done, total]})  # noqa: E731
+
+    def progress(done: int, total: int) -> None:
+        _json_line({"progress": [done, total]})
+
     report = build(
         args.raw,
         args.out,
@@ -105,7 +106,7 @@ def _build(args: argparse.Namespace, *, if_stale: bool = False) -> int:
         if_stale=if_stale,
         workers=args.workers,
         max_bytes=args.max_bytes,
-        progress=progress,
+        progress=progress if as_json else None,
         full=getattr(args, "full", False),
     )
     if as_json:

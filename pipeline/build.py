@@ -439,10 +439,10 @@ def _init_worker(reference_dir: str) -> None:
 def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
     """End this worker as soon as the build that started it has ended.
 
-    A build killed outright (SIGKILL, the out-of-memory killer, the app stopping a rebuild
-    whose page was left) cannot tell its workers to stop: they would wait for work for
-    ever, each holding its memory and a copy of the output folder's lock, so that every
-    later build was refused as "another build is writing".
+    A build killed outright (SIGKILL, the out-of-memory killer) cannot tell its workers
+    to stop: they would wait for work for ever, each holding its memory and a copy of
+    the output folder's lock, so that every later build was refused as "another build
+    is writing".
     """
     parent.join()  # returns when the parent's end of a pipe closes: when it ends
     os._exit(1)

@@ -73,9 +73,9 @@ def build_command() -> list[str]:
 
 def follow(lines: Iterable[str], tick: Callable[[int, int], None]) -> BuildReport:
     """The report at the end of a build's JSON lines, calling `tick` on each progress
-    line; BuildError with the build's message when it failed, or with the last lines it
-    wrote when it stopped without saying why (a crash: its last line, the error, reaches
-    the page; the traceback does not)."""
+    line; BuildError with the build's message when it failed, or with the last other
+    line it wrote when it stopped without saying why (a crash: the error's line reaches
+    the page, the traceback above it does not)."""
     other: deque[str] = deque(maxlen=1)  # the last other line it wrote
     for line in lines:
         try:
