@@ -447,14 +447,15 @@ def test_a_build_goes_on_when_its_page_stops_and_a_second_waits_for_it(
         def progress(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
             raise StopException()
 
-    monkeypatch.setattr(rebuild.st, "progress", lambda *args, **kwargs: StoppedPage())
-    with pytest.raises(StopException):
+    with monkeypatch.context() as patched, pytest.raises(StopException):
+        patched.setattr(rebuild.st, "progress", lambda *args, **kwargs: StoppedPage())
         rebuild._run_build()
     child = rebuild._CHILD[-1]
     try:
         assert rebuild.busy()
         at = app_test({"view": "quality"})
         at.run()
+        assert "A rebuild started earlier is still running" in " ".join(i.value for i in at.info)
         at.button(key="quality_rebuild").click().run()
         assert not at.exception
         assert "Another rebuild is running; try again when it has finished." in [
@@ -464,5 +465,6 @@ def test_a_build_goes_on_when_its_page_stops_and_a_second_waits_for_it(
         child.wait(timeout=60)
         assert finished.read_text() == "finished"  # not killed: it ran to its end
         assert not rebuild.busy()
+        assert not [i for i in at.run().info if "still running" in i.value]
     finally:
         child.kill()  # when the test fails: no build left running for the next tests

@@ -83,6 +83,11 @@ def rebuild_action() -> None:
         "adding, changing or removing files by hand. The current tables stay in use until "
         "the new ones are ready."
     )
+    if rebuild.busy():
+        st.info(
+            "A rebuild started earlier is still running (the page it was started from was "
+            "left). Its tables appear on the first run of the page after it has finished."
+        )
     clicked = st.button("Rebuild data", key="quality_rebuild", icon=":material/refresh:")
     if clicked and rebuild.rebuild():
         st.rerun()
