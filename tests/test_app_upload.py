@@ -376,6 +376,22 @@ def test_follow_reads_progress_then_the_report_or_the_error() -> None:
         rebuild.follow([], print)
 
 
+def test_quality_view_rebuild_with_nothing_changed_says_so_and_keeps_the_tables(folders) -> None:
+    processed = folders[1]
+    before = (processed / "build.json").read_text()
+    at = app_test({"view": "quality"})
+    at.run()
+    at.button(key="quality_rebuild").click().run()
+    assert not at.exception
+    assert rebuild.UP_TO_DATE in [i.value for i in at.info]
+    assert not at.success
+    assert (processed / "build.json").read_text() == before  # no new build published
+    (folders[0] / "synthetic_fund.txt").touch()  # the same bytes, a new time: still fresh
+    at.button(key="quality_rebuild").click().run()
+    assert rebuild.UP_TO_DATE in [i.value for i in at.info]
+    assert (processed / "build.json").read_text() == before
+
+
 def test_quality_view_rebuilds_files_added_by_hand(folders) -> None:
     raw = folders[0]
     at = app_test({"view": "quality"})

@@ -41,6 +41,10 @@ _GUARD = threading.Lock()  # held while looking at or starting the rebuild's pro
 _CHILD: list[subprocess.Popen] = []  # the last rebuild's process (running or ended)
 BUSY = "another rebuild is running; try again when it has finished"
 RESULT_KEY = "_rebuild_result"
+UP_TO_DATE = (
+    "Nothing to rebuild: the tables were built from exactly these files, with this "
+    "pipeline, these reference tables and these settings."
+)
 # How a build fails: with the child's message (bad input, another build at work, a full
 # disk), or the child could not be started. Anything else is a bug, still caught at this
 # boundary (the page must not show a traceback) but reported as unexpected.
@@ -67,6 +71,7 @@ def build_command() -> list[str]:
         str(data.reference_dir().resolve()),
         "--max-bytes",
         str(data.max_bytes()),
+        "--if-stale",  # tables built from exactly these files, code and settings are kept
         "--json",
     ]
 
@@ -175,7 +180,8 @@ def _attempt() -> BuildReport | str:
 
 
 def rebuild(label: str = "Rebuilding the tables…", added: str = "") -> bool:
-    """Rebuild with a status box and progress bar; True if new tables were published.
+    """Rebuild with a status box and progress bar; True if new tables were published
+    (False also when the tables are up to date with the corpus folder: nothing to do).
 
     `label` is markdown (escape any file name in it); `added` names the files just saved.
 
@@ -188,12 +194,16 @@ def rebuild(label: str = "Rebuilding the tables…", added: str = "") -> bool:
     with st.status(label, expanded=True) as status:
         outcome = _attempt()
         failed = isinstance(outcome, str)
+        done = "Up to date" if not failed and outcome.skipped else "Rebuilt"
         status.update(
-            label="The rebuild failed" if failed else "Rebuilt",
+            label="The rebuild failed" if failed else done,
             state="error" if failed else "complete",
         )
     if isinstance(outcome, str):
         st.error(md(failure_message(outcome)))
+        return False
+    if outcome.skipped:
+        st.info(UP_TO_DATE)
         return False
     saved = f"Added {added} to the corpus. " if added else ""
     st.session_state[RESULT_KEY] = f"{saved}Rebuilt: {outcome.summary()}."
