@@ -170,3 +170,36 @@ def test_progress_recorder_keeps_text_replaced_within_one_frame(page) -> None:  
     assert "Extracted 1 of 1 new or changed documents" in seen
     assert "Extracted 2 of 2 new or changed documents" in seen
     assert "" not in seen
+
+
+def test_a_rebuild_left_mid_way_finishes_and_its_tables_appear(page, tmp_path: Path) -> None:
+    """The user starts a rebuild in the Data quality view and moves on before it ends
+    (Streamlit stops that run): the build goes on, and its tables appear on a later run."""
+    raw, processed, reference = write_corpus(tmp_path / "left")
+    for k in range(1500):  # a few seconds of building: time to leave the page meanwhile
+        (raw / f"synthetic_{k:04d}.txt").write_text(
+            synthetic_document(
+                f"left page {k}",
+                "1 May 2015",
+                [f"On 2 May 2015 the Home Office published guidance number {k}."],
+            ),
+            encoding="utf-8",
+        )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TIMELINE_RAW_DIR", str(raw))
+        with streamlit_server(processed, reference) as url:
+            page.goto(f"{url}/?view=quality")
+            wait_for_app(page)
+            page.get_by_role("button", name="Rebuild data").click()
+            page.locator('[data-testid="stProgress"]').wait_for()  # the rebuild is under way
+            page.get_by_text("Timeline", exact=True).click()  # the user moves on
+            wait_for_app(page)
+            assert page.get_by_text("2 events from 2 documents").is_visible()  # left before its end
+            for _ in range(90):
+                page.wait_for_timeout(1000)
+                page.reload()
+                wait_for_app(page)
+                if page.get_by_text("1,502 events from 1,502 documents").is_visible():
+                    break
+            assert page.get_by_text("1,502 events from 1,502 documents").is_visible()
+            screenshot(page, "rebuild_left_then_shown_1280")
