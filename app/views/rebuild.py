@@ -100,16 +100,21 @@ def follow(lines: Iterable[str], tick: Callable[[int, int], None]) -> BuildRepor
     raise BuildError(f"the build stopped before it finished{said}")
 
 
+def _running() -> bool:
+    """True while the last rebuild's process runs (the caller holds `_GUARD`)."""
+    return bool(_CHILD) and _CHILD[-1].poll() is None
+
+
 def busy() -> bool:
     """True while the last rebuild's process runs."""
     with _GUARD:
-        return bool(_CHILD) and _CHILD[-1].poll() is None
+        return _running()
 
 
 def _start() -> subprocess.Popen:
     """Start the build's process; BuildError while another rebuild's still runs."""
     with _GUARD:
-        if _CHILD and _CHILD[-1].poll() is None:
+        if _running():
             raise BuildError(BUSY)
         child = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
             build_command(),
