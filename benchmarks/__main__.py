@@ -69,8 +69,8 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         "--workers", type=int, default=os.cpu_count() or 1, help="'all cores' (%(default)s)"
     )
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (%(default)s)")
-    parser.add_argument("--app-data", choices=("fixture", "pipeline"), default="fixture",
-                        help="100k-event folder from tests/app_fixtures.write_large, or pipeline rows repeated")  # fmt: skip
+    parser.add_argument("--app-data", choices=("pipeline", "fixture"), default="pipeline",
+                        help="the app's 100k events: built from the corpus (%(default)s), or the app tests' lighter fixture")  # fmt: skip
     parser.add_argument(
         "--timeout", type=float, default=1800, help="seconds allowed per process (%(default)s)"
     )
@@ -278,7 +278,8 @@ def app_part(suite: Suite, raw: dict[str, Any]) -> list[report.Row]:
         "source": s.app_data,
     }
     if s.app_data == "pipeline":
-        options |= {"raw": str(suite.raw(min(s.n, 2000))), "workers": s.workers}
+        # about 21 events a generated document: enough documents for app_events
+        options |= {"raw": str(suite.raw(min(s.n, s.app_events // 15))), "workers": s.workers}
     data = suite.once(f"app data, {s.app_events:,} events", "app_data", **options)
     raw["app_data"] = data
     if "error" in data:

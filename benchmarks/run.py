@@ -390,7 +390,12 @@ def measure_accuracy() -> dict[str, Any]:
 def measure_app_data(
     folder: str, n: int, source: str = "fixture", raw: str = "", workers: int = 1
 ) -> dict[str, Any]:
-    """Write a processed folder of about `n` events for the app; return its paths."""
+    """Write a processed folder of `n` events for the app; return its paths.
+
+    "pipeline": the pipeline's own output for the first documents of the generated corpus
+    (see replicate_build); "fixture": the app tests' generator, lighter rows (short
+    sentences, few documents, no texts), kept for comparison with earlier runs.
+    """
     target = Path(folder)
     if source == "fixture":
         try:
@@ -406,19 +411,31 @@ def measure_app_data(
 
 
 def replicate_build(raw: Path, out: Path, n: int, workers: int) -> Path:
-    """Build `raw`, then repeat its events with new event ids until there are `n`."""
-    import pandas as pd
+    """Build `raw` and keep its first `n` events, with the documents and mentions they
+    come from; when the build has fewer, its events are repeated under new event ids."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     from pipeline.build import build
 
     build(raw, out, workers=workers, progress=lambda done, total: None)
-    events = pd.read_parquet(out / "events.parquet")
-    copies = []
-    for k in range(-(-n // max(len(events), 1))):
-        copy = events.copy()
-        copy["event_id"] = copy["event_id"].astype(str) + f"-r{k}"
-        copies.append(copy)
-    pd.concat(copies, ignore_index=True).head(n).to_parquet(out / "events.parquet", index=False)
+    events = pq.read_table(out / "events.parquet")
+    if events.num_rows >= n:
+        events = events.slice(0, n)
+        kept = pc.unique(events["doc_id"])
+        for name in ("documents", "mentions"):
+            table = pq.read_table(out / f"{name}.parquet")
+            pq.write_table(table.filter(pc.is_in(table["doc_id"], value_set=kept)),
+                           out / f"{name}.parquet")  # fmt: skip
+    else:
+        at, ids = events.schema.get_field_index("event_id"), events["event_id"]
+        copies = [
+            events.set_column(at, "event_id", pc.binary_join_element_wise(ids, f"r{k}", "-"))
+            for k in range(-(-n // max(events.num_rows, 1)))
+        ]
+        events = pa.concat_tables(copies).slice(0, n)
+    pq.write_table(events, out / "events.parquet")
     manifest = json.loads((out / "build.json").read_text())
     (out / "build.json").write_text(json.dumps(manifest | {"n_events": n}))
     return out
