@@ -20,6 +20,7 @@ import base64
 import html
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -426,8 +427,12 @@ class Frame:
     lanes: tuple[str, ...]
 
     def x(self, when: object) -> float:
-        """Pixel x of a date (clipped to the plot)."""
-        share = (pd.Timestamp(when) - self.x0) / (self.x1 - self.x0)
+        """Pixel x of a date or, as plotly reads a number on a date axis, of milliseconds
+        since 1970 (the WebGL traces' x); clipped to the plot."""
+        moment = (
+            pd.Timestamp(when, unit="ms") if isinstance(when, int | float) else pd.Timestamp(when)
+        )
+        share = (moment - self.x0) / (self.x1 - self.x0)
         return self.left + (self.right - self.left) * min(max(share, 0.0), 1.0)
 
     def lane_h(self) -> float:
@@ -537,6 +542,23 @@ def _scatter_items(trace: go.Scatter, frame: Frame) -> list[Item]:
     return items
 
 
+STROKE = re.compile(r"M([^,ML]+),(\d+)L([^,ML]+),(\d+)")
+
+
+def _stroke_items(fig: go.Figure, frame: Frame) -> list[Item]:
+    """The period strokes of path shapes ("M start,lane L end,lane", the lane by index)."""
+    items: list[Item] = []
+    for shape in fig.layout.shapes or ():
+        if shape.type != "path" or shape.xref != "x" or shape.yref != "y" or not shape.path:
+            continue
+        colour = shape.line.color or ACCENT
+        for start, lane, end, _ in STROKE.findall(shape.path):
+            y = frame.y(frame.lanes[int(lane)]) if int(lane) < len(frame.lanes) else None
+            if y is not None:
+                items.append(Segment(frame.x(start), y, frame.x(end), y, colour, 3))
+    return items
+
+
 def _band_items(fig: go.Figure, frame: Frame) -> list[Item]:
     """Shaded rectangles behind the plot (x in data, y across the plot)."""
     items: list[Item] = []
@@ -615,7 +637,7 @@ def scene(
     frame = Frame(left, 120, width - 40, height - footer - 125, x0, x1, lanes)
     items: list[Item] = [Box(0, 0, width, height, "#ffffff")]
     items += [Label(40, 52, heading, 34, INK, bold=True), Label(40, 92, subtitle, 21, MUTED)]
-    items += _band_items(fig, frame) + _year_ticks(frame)
+    items += _band_items(fig, frame) + _year_ticks(frame) + _stroke_items(fig, frame)
     for trace in fig.data:
         if trace.type == "bar" and trace.orientation == "h":
             items += _bar_items(trace, frame)

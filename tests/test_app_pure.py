@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -247,6 +248,28 @@ def test_webgl_mode_uses_scattergl(bundle: data.Bundle) -> None:
     events = [t for t in fig.data if t.name != "Government"]
     assert {t.type for t in events} == {"scattergl"}
     assert sum(len(t.customdata) for t in events if t.customdata is not None) == len(many)
+
+
+def test_webgl_mode_draws_each_period_as_a_stroke_in_its_lane(bundle: data.Bundle) -> None:
+    many = pd.concat([bundle.events] * 200, ignore_index=True)
+    many["event_id"] = [f"x{i}" for i in range(len(many))]
+    fig = _figure(bundle, events=many, show_milestones=False)
+    assert fig.layout.meta["mode"] == "webgl"
+    lanes = list(fig.layout.yaxis.categoryarray)
+    drawn = set()
+    for shape in fig.layout.shapes:
+        if shape.type != "path":
+            continue
+        assert shape.yref == "y" and shape.layer == "below"
+        assert shape.line.color == figures.BASIS_COLOURS[shape.legendgroup]
+        for start, lane, end in re.findall(r"M([^,]+),(\d+)L([^,]+),\2", shape.path):
+            drawn.add((shape.legendgroup, lanes[int(lane)], start, end))
+    periods = many[many["date_start"] != many["date_end"]]
+    wanted = {
+        (str(r.date_basis), str(r.theme), f"{r.date_start:%Y-%m-%d}", f"{r.date_end:%Y-%m-%d}")
+        for r in periods.itertuples()
+    }
+    assert wanted and drawn == wanted  # each period once (repeats drawn once), days none
 
 
 def test_ministers_gantt_counts_events(bundle: data.Bundle) -> None:

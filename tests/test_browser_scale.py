@@ -19,6 +19,9 @@ from app_fixtures import write_large
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DESKTOP = {"width": 1280, "height": 800}
 SLOW = 120_000  # ms: one cold load of 100,000 events on two busy cores
+# The timeline's period strokes (path shapes of thousands of characters) in the page.
+STROKE_PATHS = """() => Array.from(document.querySelectorAll('.js-plotly-plot .shapelayer path'))
+    .filter(p => (p.getAttribute('d') || '').length > 1000).length"""
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +120,17 @@ def test_draw_mode_follows_the_number_of_events(browser, large) -> None:  # noqa
         assert {t["type"] for t in one_year["traces"]} == {"scattergl"}
         assert one_year["ids"] == len(year)
         screenshot(page, "scale_one_year_webgl_1280x800")
+        # Periods: one long SVG path per date basis, hidden with its markers by the legend.
+        assert len(year[year["date_start"] != year["date_end"]]) > 1_000
+        strokes = page.evaluate(STROKE_PATHS)
+        assert strokes == year["date_basis"].nunique() >= 1
+        explicit = page.locator(".legend .traces", has_text="explicit date").locator(
+            ".legendtoggle"
+        )
+        explicit.click()
+        page.wait_for_function(f"() => ({STROKE_PATHS})() === {strokes - 1}")
+        explicit.click()
+        page.wait_for_function(f"() => ({STROKE_PATHS})() === {strokes}")
 
         # One year and one theme: few enough to draw every event as SVG.
         theme = sorted(year["theme"].unique())[0]

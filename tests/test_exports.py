@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from app_browser import (
     ARTIFACTS,
@@ -185,6 +186,36 @@ def test_images_of_a_large_timeline_drawn_with_webgl(tmp_path: Path) -> None:
     texts = [el.text or "" for el in root.iter(f"{SVG}text")]
     rest = [t for t in texts if t.endswith("more sources (listed in the HTML export)")]
     assert len(rest) == 1 and rest[0].startswith("… and ")
+
+
+def test_images_of_a_webgl_timeline_place_events_at_their_dates(tmp_path: Path) -> None:
+    """WebGL traces give x as milliseconds since 1970: read as dates, not as nanoseconds
+    (which put every event at the plot's left edge)."""
+    processed, reference = write_large(tmp_path, n=3_000)
+    fig, _, sub = briefing_inputs(processed, reference)
+    assert fig.layout.meta["mode"] == "webgl"
+    items = export.scene(fig, HEADING, sub, [], (1920, 1080))
+    ticks = {int(i.text): i.x for i in items if isinstance(i, export.Label) and i.text.isdigit()}
+    (first, x_first), (last, x_last) = min(ticks.items()), max(ticks.items())
+    day_px = (x_last - x_first) / (pd.Timestamp(last, 1, 1) - pd.Timestamp(first, 1, 1)).days
+
+    def day(x: float) -> pd.Timestamp:
+        return pd.Timestamp(first, 1, 1) + pd.Timedelta(days=round((x - x_first) / day_px))
+
+    grid = next(i for i in items if isinstance(i, export.Segment) and i.x1 == i.x2)
+    in_plot = [i for i in items if isinstance(i, export.Mark) and grid.y1 <= i.y <= grid.y2]
+    drawn = sorted(day(i.x) for i in in_plot if i.symbol != "diamond")  # not the milestones
+    events = pd.read_parquet(processed / "events.parquet")
+    middles = sorted(events["date_start"] + (events["date_end"] - events["date_start"]) / 2)
+    assert len(drawn) == len(middles) == 3_000
+    gaps = [abs((a - b).days) for a, b in zip(drawn, middles, strict=True)]
+    assert max(gaps) <= 2  # within a pixel (about 4 days at this width)
+    strokes = [i for i in items if isinstance(i, export.Segment) and i.y1 == i.y2 and i.width == 3]
+    periods = events[events["date_start"] != events["date_end"]]
+    assert strokes and min(day(s.x1) for s in strokes) <= periods[
+        "date_start"
+    ].min() + pd.Timedelta(days=2)
+    assert all(day(s.x2) - day(s.x1) >= pd.Timedelta(days=26) for s in strokes)  # months and longer
 
 
 def test_source_lines_without_events() -> None:
