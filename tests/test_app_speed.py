@@ -106,3 +106,23 @@ def test_filter_changes_at_hundred_thousand_events(large, monkeypatch) -> None:
     for name, seconds, size in timings:
         print(f"{name:20s} {seconds * 1000:7.0f} ms   figure {size / 1e6:5.2f} MB")
     assert all(size < 4e6 for _, _, size in timings)  # never a 5 MB figure
+
+
+def test_the_app_process_gives_arrow_the_c_librarys_allocator() -> None:
+    """Reruns run in new threads; with per-thread heaps (mimalloc, Arrow's default) each
+    one's first filtering faulted in fresh pages (see app.main)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    check = (
+        "import pyarrow as pa; before = pa.default_memory_pool().backend_name; "
+        "import app.main; print(before, pa.default_memory_pool().backend_name)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", check], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    before, after = done.stdout.split()
+    assert before != "system" and after == "system"
