@@ -431,7 +431,13 @@ def replicate_build(raw: Path, out: Path, n: int, workers: int) -> Path:
     else:
         at, ids = events.schema.get_field_index("event_id"), events["event_id"]
         copies = [
-            events.set_column(at, "event_id", pc.binary_join_element_wise(ids, f"r{k}", "-"))
+            events.set_column(
+                at,
+                "event_id",
+                pc.binary_join_element_wise(
+                    ids, pa.scalar(f"r{k}", ids.type), pa.scalar("-", ids.type)
+                ),
+            )
             for k in range(-(-n // max(events.num_rows, 1)))
         ]
         events = pa.concat_tables(copies).slice(0, n)

@@ -30,6 +30,7 @@ from benchmarks.run import (
     measure_dates,
     measure_long,
     measure_phrases,
+    replicate_build,
     run_child,
     value_period,
 )
@@ -163,6 +164,27 @@ def test_the_pipeline_reads_every_generated_format(tmp_path: Path) -> None:
 def test_value_period(value: str, period: tuple[str, str] | None) -> None:
     got = value_period(value)
     assert (got and tuple(d.isoformat() for d in got)) == period
+
+
+def test_app_data_from_the_pipeline_keeps_whole_sources(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_corpus(raw, 12, seed=3)
+    full = tmp_path / "full"
+    build(raw, full, workers=1, progress=lambda done, total: None)
+    events = pd.read_parquet(full / "events.parquet")
+    n = len(events) // 2
+    out = replicate_build(raw, tmp_path / "few", n, workers=1)
+    few = {
+        name: pd.read_parquet(out / f"{name}.parquet")
+        for name in ("events", "documents", "mentions")
+    }
+    assert few["events"]["event_id"].tolist() == events["event_id"].head(n).tolist()
+    kept = set(few["events"]["doc_id"])  # the documents and mentions of those events, no others
+    assert set(few["documents"]["doc_id"]) == set(few["mentions"]["doc_id"]) == kept
+    many = replicate_build(raw, tmp_path / "many", 2 * len(events) + 5, workers=1)
+    repeated = pd.read_parquet(many / "events.parquet")
+    assert len(repeated) == 2 * len(events) + 5 and repeated["event_id"].is_unique
+    assert set(repeated["sentence"]) == set(events["sentence"])
 
 
 def test_dates_measurement_returns_positive_numbers() -> None:
