@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
 import pytest
 from app_fixtures import app_test, texts
+
+from app.views import table
 
 pytestmark = pytest.mark.usefixtures("app_env")
 
@@ -122,6 +131,41 @@ def test_table_view_downloads_match_rows() -> None:
     assert set(frame["minister"]) == {"Damian Green"}
     assert frame["source"].str.startswith("?view=sources&doc=").all()
     assert len(at.get("download_button")) == 2
+    events = pd.read_parquet(Path(os.environ["TIMELINE_DATA_DIR"]) / "events.parquet")
+    chosen = events[events["minister"] == "Damian Green"].sort_values(["date_start", "event_id"])
+    shown = [c for c in table.COLUMNS if c != "source"]
+    csv = pd.read_csv(io.BytesIO(table.csv_bytes(chosen)), dtype=str, keep_default_na=False)
+    assert list(csv.columns) == shown
+    assert csv["event_id"].tolist() == frame["event_id"].tolist()
+    assert csv["sentence"].tolist() == frame["sentence"].tolist()
+    records = json.loads(table.json_bytes(chosen))
+    assert [list(r) for r in records] == [shown] * len(frame)
+    assert [r["event_id"] for r in records] == frame["event_id"].tolist()
+
+
+def test_table_view_lists_at_most_its_limit_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table, "TABLE_MAX", 3)
+    at = app_test({"view": "table"})
+    at.run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    total = int(re.search(r"([0-9,]+) events?\.", texts(at)).group(1).replace(",", ""))
+    assert len(frame) == 3 < total
+    assert "The first 3 in date order are listed" in texts(at)
+    assert frame["date_start"].is_monotonic_increasing
+
+
+def test_table_links_each_row_to_its_own_document() -> None:
+    events = pd.DataFrame(
+        {c: ["x", "y", "z"] for c in table.COLUMNS if c != "source"}
+        | {"doc_id": ["a/b", "c&d", "a/b"]}
+    )
+    frame = table.table_frame(events)
+    assert frame.columns.tolist() == table.COLUMNS
+    assert frame["source"].tolist() == [
+        "?view=sources&doc=a%2Fb", "?view=sources&doc=c%26d", "?view=sources&doc=a%2Fb"
+    ]  # fmt: skip
+    assert frame["event_id"].tolist() == ["x", "y", "z"]
 
 
 def test_ministers_view_picker_filters_every_view() -> None:
@@ -155,6 +199,14 @@ def test_sources_view_without_document_lists_count() -> None:
     at.run()
     assert not at.exception
     assert "6 documents" in texts(at)
+    labels = at.selectbox(key="doc").options
+    documents = pd.read_parquet(Path(os.environ["TIMELINE_DATA_DIR"]) / "documents.parquet")
+    expected = {
+        ("undated" if pd.isna(d.doc_date) else d.doc_date.strftime("%Y-%m-%d")) + " · " + d.title
+        for d in documents.itertuples()
+    }
+    assert labels[0] == "Choose a document…" and set(labels[1:]) == expected
+    assert any(label.startswith("undated · ") for label in labels)
 
 
 def test_quality_view_lists_problems() -> None:

@@ -59,10 +59,12 @@ def legend_html() -> str:
     return "<div>Marked: " + " ".join(items) + " " + unknown + "</div>"
 
 
-def _label(doc_ids: list[str], documents: pd.DataFrame) -> Callable[[str], str]:
-    """A format function showing each document's date and title."""
-    titles = documents.set_index("doc_id")
-    names = {d: f"{_date(titles.at[d, 'doc_date'])} · {titles.at[d, 'title']}" for d in doc_ids}
+def document_label(documents: pd.DataFrame) -> Callable[[str], str]:
+    """A format function showing each document's date and title (column by column: a
+    lookup a document took 0.54 s of every rerun at 4,500 documents)."""
+    dates = documents["doc_date"].dt.strftime("%Y-%m-%d").fillna("undated")
+    titles = documents["title"].astype("string").fillna("")
+    names = dict(zip(documents["doc_id"].astype(str), dates + " · " + titles, strict=True))
     return lambda d: names.get(d, "Choose a document…")
 
 
@@ -100,7 +102,7 @@ def render(ctx: Context) -> None:
         add_documents.render(ctx)
     documents = ctx.bundle.documents.sort_values(["doc_date", "doc_id"], na_position="last")
     doc_ids = [""] + documents["doc_id"].astype(str).tolist()
-    st.selectbox("Document", doc_ids, key="doc", format_func=_label(doc_ids[1:], documents))
+    st.selectbox("Document", doc_ids, key="doc", format_func=document_label(documents))
     doc_id = str(st.session_state.get("doc", ""))
     if not doc_id:
         st.info(

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.context import Context
+from app.figures import per_unique
 from app.text import plural
 from app.views import detail
 
@@ -50,14 +51,27 @@ CONFIG = {
 }
 
 
-def table_frame(events: pd.DataFrame) -> pd.DataFrame:
-    """The events as shown in the table: chosen columns plus a link to the Sources view."""
-    frame = events.copy()
-    frame["source"] = "?view=sources&doc=" + frame["doc_id"].map(lambda d: quote(str(d), ""))
-    frame = frame[COLUMNS].reset_index(drop=True)
+TABLE_MAX = 10_000  # rows listed; the downloads hold every row
+
+
+def _shown_columns(events: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns but the link, with categories as their labels."""
+    frame = events[[c for c in COLUMNS if c != "source"]].reset_index(drop=True)
     for col in ("precision", "date_basis", "status", "doc_type"):
         frame[col] = frame[col].astype("string")
     return frame
+
+
+def table_frame(events: pd.DataFrame) -> pd.DataFrame:
+    """The events as shown in the table: chosen columns plus a link to the Sources view.
+
+    Only the shown columns are taken (not a copy of every column), and each document's
+    link is made once: at 80,000 rows these took 0.37 s of a rerun.
+    """
+    frame = _shown_columns(events)
+    links = per_unique(events["doc_id"], lambda d: "?view=sources&doc=" + quote(d, ""))
+    frame["source"] = pd.Series(links, dtype="string")
+    return frame[COLUMNS]
 
 
 def _on_row(key: str, ids: list[str]) -> None:
@@ -84,34 +98,58 @@ def event_table(frame: pd.DataFrame, selected: str, name: str, height: int = 420
     )
 
 
-def downloads(frame: pd.DataFrame) -> None:
-    """CSV and JSON downloads of exactly the rows and columns shown."""
-    out = frame.drop(columns=["source"])
+def csv_bytes(events: pd.DataFrame) -> bytes:
+    """The events' rows in the table's columns (not the link) as CSV."""
+    return _shown_columns(events).to_csv(index=False).encode()
+
+
+def json_bytes(events: pd.DataFrame) -> bytes:
+    """The events' rows in the table's columns (not the link) as JSON records."""
+    return _shown_columns(events).to_json(orient="records", date_format="iso", indent=1).encode()
+
+
+def downloads(events: pd.DataFrame) -> None:
+    """CSV and JSON downloads of every filtered event, made when clicked: made on every
+    rerun they took 1 s of each one at 80,000 rows."""
     a, b = st.columns(2)
     a.download_button(
         "Download CSV",
-        out.to_csv(index=False).encode(),
+        partial(csv_bytes, events),
         "events.csv",
         "text/csv",
         key="download_csv",
+        on_click="ignore",
     )
     b.download_button(
         "Download JSON",
-        out.to_json(orient="records", date_format="iso", indent=1).encode(),
+        partial(json_bytes, events),
         "events.json",
         "application/json",
         key="download_json",
+        on_click="ignore",
     )
 
 
 def render(ctx: Context) -> None:
-    """The Table view: every filtered event, selectable, sortable and downloadable."""
-    frame = table_frame(ctx.shown)
+    """The Table view: the filtered events, selectable, sortable and downloadable.
+
+    At most TABLE_MAX rows are listed: the table is sent whole to the browser on every
+    rerun (37 MB at 80,000 rows of pipeline output: 0.36 s of the rerun, 3 s in Chromium,
+    and +290 MB in the server; at 170,000 rows 1.5 s and a peak of 1.4 GB).
+    """
+    shown = ctx.shown
+    frame = table_frame(shown.head(TABLE_MAX))
+    listed = (
+        f" The first {TABLE_MAX:,} in date order are listed (sorting sorts those): narrow the "
+        "filters to list the others; the downloads hold them all."
+        if len(shown) > TABLE_MAX
+        else ""
+    )
     st.caption(
-        f"{plural(len(frame), 'event')}. Click a column header to sort; select a row to see "
-        "the event's detail below."
+        f"{plural(len(shown), 'event')}.{listed} Click a column header to sort; select a row "
+        "to see the event's detail below."
     )
     event_table(frame, str(st.session_state.get("event", "")), "table_view", height=520)
-    downloads(frame)
+    downloads(shown)
     if st.session_state.get("event"):
         detail.render(ctx, str(st.session_state["event"]))

@@ -91,7 +91,10 @@ def body(ctx: Context) -> None:
     frame = table.table_frame(ctx.shown.head(TABLE_ROWS))
     with st.expander(f"Events as a table ({len(ctx.shown):,})", expanded=len(ctx.shown) <= 50):
         if len(ctx.shown) > TABLE_ROWS:
-            st.caption(f"The first {TABLE_ROWS:,} events; the Table view lists them all.")
+            st.caption(
+                f"The first {TABLE_ROWS:,} events; the Table view lists up to "
+                f"{table.TABLE_MAX:,} and downloads them all."
+            )
         table.event_table(frame, selected, "timeline_table", height=320)
     state.sync_to_url(ctx.known)
 
