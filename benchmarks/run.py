@@ -37,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -466,7 +467,7 @@ def _step(at: Any, change: Callable[[Any], Any]) -> dict[str, Any]:
 
 
 def _filter_steps(at: Any) -> dict[str, Callable[[Any], Any]]:
-    """The filter changes timed after the cold load, in order."""
+    """The filter changes, then the switches to each view, timed after the cold load."""
     low, high = (int(y) for y in at.slider(key="f_years").value)
     middle = (low + high) // 2
     first_minister = (at.multiselect(key="f_minister").options or [""])[0]
@@ -477,7 +478,17 @@ def _filter_steps(at: Any) -> dict[str, Callable[[Any], Any]]:
         f"minister {first_minister}": lambda a: a.multiselect(key="f_minister").set_value(
             [first_minister]
         ),
+        "minister back to all": lambda a: a.multiselect(key="f_minister").set_value([]),
+        **{
+            f"{view} view": partial(_view, view=view)
+            for view in ("table", "sources", "ministers", "quality", "briefing", "timeline")
+        },
     }
+
+
+def _view(at: Any, view: str) -> Any:
+    """The view switcher set to `view`."""
+    return at.radio(key="view").set_value(view)
 
 
 def measure_app(processed: str, reference: str) -> dict[str, Any]:
