@@ -394,8 +394,9 @@ def measure_app_data(
     """Write a processed folder of `n` events for the app; return its paths.
 
     "pipeline": the pipeline's own output for the first documents of the generated corpus
-    (see replicate_build); "fixture": the app tests' generator, lighter rows (short
-    sentences, few documents, no texts), kept for comparison with earlier runs.
+    (see replicate_build); "fixture": the app tests' generator, lighter rows (one short
+    sentence for every event, 400 one-sentence documents, no measures or posts), kept for
+    comparison with earlier runs.
     """
     target = Path(folder)
     if source == "fixture":
