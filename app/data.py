@@ -7,8 +7,11 @@ TIMELINE_MAX_BYTES, the per-file size limit (default 20 MB, as in the pipeline's
 
 `fingerprint` hashes the files' bytes but remembers the hash per (path, size, mtime) so that
 a rerun costs a few `stat` calls; `load_bundle` is cached by the entry point on that hash.
-Loading sorts the events by date once and adds the helper columns the filters and figures
-read (years, search text, sort order, escaped hover labels), so no rerun recomputes them.
+Loading sorts the events by date once and adds the helper columns the filters read (years,
+search text, sort order), so no rerun recomputes them. Escaped hover labels are made only for
+events the chart draws one by one (`with_hover`) and kept on the bundle: made for every
+event at load they took 0.44 s and 58 MB at 100,000 events of pipeline output, while the
+chart draws at most figures.WEBGL_MAX of them (0.06 s for 10,000).
 The loaded tables are shared between reruns: views treat them as read-only.
 
 Reference data: `pipeline.reference.load_reference` is the agreed interface; while its body
@@ -55,6 +58,7 @@ class Bundle:
     milestones: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     key: str = ""  # the content hash it was loaded for (a cache key for derived data)
+    hover: np.ndarray | None = None  # each event's hover label by load order, once made
 
 
 def data_dir() -> Path:
@@ -118,8 +122,20 @@ def _derive_events(events: pd.DataFrame) -> pd.DataFrame:
     events["year_start"] = events["date_start"].dt.year.astype("int64")
     events["year_end"] = events["date_end"].dt.year.astype("int64")
     events["search"] = (events["sentence"].astype("string") + " " + events["doc_title"]).str.lower()
-    events[figures.HOVER_COLUMN] = figures.hover_column(events)
     return events
+
+
+def with_hover(bundle: Bundle, events: pd.DataFrame) -> pd.DataFrame:
+    """`events` (rows of the bundle's events) with their hover labels, making only those
+    not made before. Sessions share the labels; two making the same ones write equal
+    strings."""
+    if bundle.hover is None or len(bundle.hover) != len(bundle.events):
+        bundle.hover = np.full(len(bundle.events), None, dtype=object)
+    rows = events[filters.ORDER_COLUMN].to_numpy()
+    missing = rows[pd.isna(bundle.hover[rows])]
+    if len(missing):
+        bundle.hover[missing] = figures.hover_column(bundle.events.iloc[missing]).to_numpy()
+    return events.assign(**{figures.HOVER_COLUMN: bundle.hover[rows]})
 
 
 def _read_table(path: Path) -> pd.DataFrame:

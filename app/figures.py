@@ -77,7 +77,7 @@ LANE_COLUMNS = {
     "measure": "measure",
 }
 MS_PER_DAY = 86_400_000
-HOVER_COLUMN = "hover"  # precomputed hover labels (app.data adds them once per load)
+HOVER_COLUMN = "hover"  # hover labels made earlier (app.data.with_hover), if present
 
 
 def draw_mode(n_events: int) -> str:

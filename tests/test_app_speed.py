@@ -50,9 +50,21 @@ def test_loader_sorts_once_and_filters_keep_the_order(small: data.Bundle) -> Non
     )
 
 
-def test_precomputed_hover_equals_fresh_hover(small: data.Bundle) -> None:
-    fresh = figures.hover_texts(small.events.drop(columns=[figures.HOVER_COLUMN]))
-    assert small.events[figures.HOVER_COLUMN].tolist() == fresh
+def test_hover_labels_are_made_once_for_the_events_drawn(small: data.Bundle) -> None:
+    events = small.events
+    assert figures.HOVER_COLUMN not in events  # not made for every event at load
+    some = events.iloc[[4, 1, 3]]
+    labelled = data.with_hover(small, some)
+    assert labelled[figures.HOVER_COLUMN].tolist() == figures.hover_texts(some)
+    assert labelled.index.tolist() == some.index.tolist()
+    made = [i for i, label in enumerate(small.hover) if label is not None]
+    assert made == sorted(some[filters.ORDER_COLUMN].tolist())  # only those, by load order
+    small.hover[some[filters.ORDER_COLUMN].iloc[0]] = "kept"  # made once: not made again
+    again = data.with_hover(small, events)
+    assert again[figures.HOVER_COLUMN].iloc[4] == "kept"
+    fresh = figures.hover_texts(events)
+    assert [t for i, t in enumerate(again[figures.HOVER_COLUMN]) if i != 4] == fresh[:4] + fresh[5:]
+    small.hover = None  # the bundle is shared by this module's tests
     assert all("<script" not in h and "<img" not in h for h in fresh)
     e10 = fresh[small.events["event_id"].tolist().index("e10")]
     assert "&lt;script&gt;" in e10

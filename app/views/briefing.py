@@ -14,7 +14,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from app import briefing, export, figures, filters, state
+from app import briefing, data, export, figures, filters, state
 from app.context import Context
 from app.text import md
 
@@ -123,7 +123,7 @@ def subtitle(ctx: Context, defaults: filters.Filters) -> str:
 def _figure(ctx: Context) -> object:
     """The timeline figure for the exports, as the Timeline view draws it (no selection)."""
     return figures.timeline_figure(
-        ctx.shown,
+        data.with_hover(ctx.bundle, ctx.shown),
         lane=str(st.session_state.get("lane", "theme")),
         years=ctx.filters.years,
         governments=ctx.bundle.governments,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import figures, state
+from app import data, figures, state
 from app.context import Context
 from app.views import detail, table
 
@@ -54,8 +54,9 @@ def body(ctx: Context) -> None:
     """Chart, detail panel and table; reruns alone when only these change."""
     _controls()
     selected = str(st.session_state.get("event", ""))
+    mode = figures.draw_mode(len(ctx.shown))
     fig = figures.timeline_figure(
-        ctx.shown,
+        ctx.shown if mode == "aggregate" else data.with_hover(ctx.bundle, ctx.shown),
         lane=str(st.session_state["lane"]),
         years=ctx.filters.years,
         governments=ctx.bundle.governments,
@@ -63,7 +64,6 @@ def body(ctx: Context) -> None:
         show_milestones=bool(st.session_state["milestones"]),
         selected=selected,
     )
-    mode = figures.draw_mode(len(ctx.shown))
     unit = figures.aggregate_unit(ctx.filters.years)
     _mode_note(len(ctx.shown), mode, unit)
     st.plotly_chart(
