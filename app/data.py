@@ -129,7 +129,7 @@ def with_hover(bundle: Bundle, events: pd.DataFrame) -> pd.DataFrame:
     """`events` (rows of the bundle's events) with their hover labels, making only those
     not made before. Sessions share the labels; two making the same ones write equal
     strings."""
-    if bundle.hover is None or len(bundle.hover) != len(bundle.events):
+    if bundle.hover is None:
         bundle.hover = np.full(len(bundle.events), None, dtype=object)
     rows = events[filters.ORDER_COLUMN].to_numpy()
     missing = rows[pd.isna(bundle.hover[rows])]

@@ -542,7 +542,7 @@ def _scatter_items(trace: go.Scatter, frame: Frame) -> list[Item]:
     return items
 
 
-STROKE = re.compile(r"M([^,ML]+),(\d+)L([^,ML]+),(\d+)")
+STROKE = re.compile(r"M([^,ML]+),(\d+)L([^,ML]+),\2")
 
 
 def _stroke_items(fig: go.Figure, frame: Frame) -> list[Item]:
@@ -552,7 +552,7 @@ def _stroke_items(fig: go.Figure, frame: Frame) -> list[Item]:
         if shape.type != "path" or shape.xref != "x" or shape.yref != "y" or not shape.path:
             continue
         colour = shape.line.color or ACCENT
-        for start, lane, end, _ in STROKE.findall(shape.path):
+        for start, lane, end in STROKE.findall(shape.path):
             y = frame.y(frame.lanes[int(lane)]) if int(lane) < len(frame.lanes) else None
             if y is not None:
                 items.append(Segment(frame.x(start), y, frame.x(end), y, colour, 3))
