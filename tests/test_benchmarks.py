@@ -8,6 +8,7 @@ formats. The measurements are run on tiny inputs only to see that they return nu
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from benchmarks.generate import (
     write_corpus,
 )
 from benchmarks.run import (
+    TreeMemory,
     measure_accuracy,
     measure_dates,
     measure_long,
@@ -257,6 +259,52 @@ def test_growth_rows_judge_linearity() -> None:
     runs[9000] = [{"error": "skipped"}]
     rows = report.growth_rows(runs, workers=2)
     assert rows[1].ratio and rows[2].rate == "n/a" and rows[2].met is None
+
+
+def _hold(seconds: float, megabytes: int = 0) -> None:
+    """In a forked child: touch `megabytes` of new memory (none: only the inherited), wait."""
+    import time
+
+    held = bytearray(megabytes * 2**20)
+    held[::4096] = b"x" * len(held[::4096])
+    time.sleep(seconds)
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux /proc")
+def test_tree_memory_adds_children_at_the_same_moment_and_shared_pages_once() -> None:
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    inherited = bytearray(200 * 2**20)
+    inherited[::4096] = b"x" * len(inherited[::4096])  # resident, then shared by the fork
+    with TreeMemory() as alone:
+        time.sleep(0.2)
+    with TreeMemory() as tree:
+        children = [fork.Process(target=_hold, args=(0.6,)) for _ in range(2)]
+        children.append(fork.Process(target=_hold, args=(0.6, 150)))
+        for child in children:
+            child.start()
+        for child in children:
+            child.join()
+    before, during = alone.result(), tree.result()
+    assert during["tree_processes"] >= 4
+    # each child's RSS counts the 200 MB it shares; PSS splits it among the sharers
+    assert during["tree_rss_peak_mb"] - before["tree_rss_peak_mb"] > 2 * 200 + 150
+    added = during["tree_pss_peak_mb"] - before["tree_pss_peak_mb"]
+    assert 150 < added < 150 + 100, added  # the new 150 MB, and the children's own few MB
+
+
+def test_build_peaks_with_workers_are_all_processes_at_once() -> None:
+    measured = {"seconds": 1.0, "peak_mb": 600.0, "children_peak_mb": 150.0}
+    sampled = measured | {"tree_pss_peak_mb": 700.0, "tree_rss_peak_mb": 800.0}
+    assert report.peak([measured], workers=2) == 900.0  # the upper bound, without a sample
+    assert report.peak([sampled], workers=2) == 700.0
+    assert report.peak([sampled]) == 600.0  # the main process alone
+    rows = report.build_rows([measured], [sampled], 10_000, 2)
+    assert rows[1].peak_mb == 700.0 and "RSS summed 800.0 MB" in rows[1].note
+    growth = report.growth_rows({1000: [measured], 3000: [sampled]}, workers=2)
+    assert [row.peak_mb for row in growth] == [900.0, 700.0]
+    assert "upper bound" in growth[0].note and "at once" in growth[1].note
 
 
 def test_browser_rows_judge_hover_and_server_memory() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -648,6 +649,84 @@ def test_rows_of_some_documents_are_those_a_filter_would_keep(rows_per_doc, want
     keep = {doc_id for doc_id, want in zip(ids, wanted, strict=False) if want}
     expected = table.filter(pc.is_in(table["doc_id"], pa.array(sorted(keep), pa.large_string())))
     assert _select(table, keep).equals(expected)
+
+
+def _chunked(values: list[str], cuts: list[int]):
+    import pyarrow as pa
+
+    edges = sorted([0, len(values), *(c % (len(values) + 1) for c in cuts)])  # empty pieces too
+    pieces = [pa.array(values[a:b], pa.large_string()) for a, b in itertools.pairwise(edges)]
+    return pa.chunked_array(pieces or [pa.array([], pa.large_string())])
+
+
+@given(
+    st.lists(st.integers(1, 3), max_size=30),
+    st.lists(st.integers(0, 90), max_size=6),
+    st.booleans(),
+)
+def test_document_runs_and_order_are_read_across_chunks(rows_per_doc, cuts, shuffled):
+    import numpy as np
+    import pyarrow as pa
+
+    from pipeline.build import _doc_runs, _is_sorted
+
+    ids = [f"doc{i:03d}" for i in range(len(rows_per_doc))]
+    if shuffled:
+        ids.reverse()
+    column = [doc_id for doc_id, n in zip(ids, rows_per_doc, strict=True) for _ in range(n)]
+    table = pa.table({"doc_id": _chunked(column, cuts)})
+    names, starts = _doc_runs(table)
+    assert names == ids
+    assert starts.tolist() == np.concatenate([[0], np.cumsum(rows_per_doc)]).tolist()
+    assert _is_sorted(table["doc_id"]) == (column == sorted(column))
+
+
+@pytest.mark.parametrize("batch", [None, 7])
+def test_extracted_rows_are_held_in_chunks_that_end_where_output_pieces_begin(
+    synthetic_raw, monkeypatch, batch
+):
+    """Rows folded as they come (ours one by one, or workers' batches of `batch`) make the
+    same tables as all at once, in the contract's types, and every chunk but the last ends
+    before a document where a piece of the output's layout begins."""
+    import zlib
+
+    import pyarrow as pa
+
+    from pipeline import build as b
+    from pipeline.reference import load_reference
+
+    monkeypatch.setattr(b.Fresh, "CHUNK", 30)
+    monkeypatch.setattr(b, "CHUNK_DOCS", 8)
+    reference = load_reference(b.REFERENCE_DIR)
+    items, _ = b.list_inputs(synthetic_raw)
+    results = [
+        b.process_file(i.path, i.doc_id, i.source_path, reference, b.DEFAULT_MAX_BYTES)
+        for i in items
+    ]
+    fresh = b.Fresh()
+    if batch is None:
+        for item, result in zip(items, results, strict=True):
+            fresh.add(item.source_path, result)
+    else:
+        for start in range(0, len(items), batch):
+            part = results[start : start + batch]
+            documents = [r for r in part if isinstance(r, b.DocResult)]
+            outcomes = [b.Outcome(r.text_sha256, "") for r in documents]
+            assert len(documents) == len(part)
+            fresh.add_folded(
+                items[start : start + batch], b.Folded(outcomes, b._fresh_tables(documents))
+            )
+    held = fresh.chunks[:]
+    assert len(held) > 3
+    assert pa.types.is_dictionary(held[0]["events"].schema.field("minister").type)
+    for after in held[1:]:
+        first = after["documents"]["doc_id"][0].as_py()
+        assert zlib.crc32(first.encode()) % 8 == 0
+    tables = fresh.kept({i.source_path for i in items})
+    whole = b._encoded(b._fresh_tables(results), encode=False)
+    for name in b.TABLES:
+        assert tables[name].schema.equals(b._SCHEMAS[name]), name
+        assert tables[name].equals(whole[name]), name
 
 
 def test_rows_of_scattered_documents_are_those_a_filter_would_keep():
