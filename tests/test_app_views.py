@@ -153,6 +153,21 @@ def test_table_view_lists_at_most_its_limit_and_says_so(monkeypatch: pytest.Monk
     assert len(frame) == 3 < total
     assert "The first 3 in date order are listed" in texts(at)
     assert frame["date_start"].is_monotonic_increasing
+    at.radio(key="table_end").set_value("latest").run()
+    assert not at.exception
+    latest = at.dataframe[0].value
+    assert "The latest 3 in date order are listed, latest first" in texts(at)
+    assert latest["date_start"].is_monotonic_decreasing
+    events = pd.read_parquet(Path(os.environ["TIMELINE_DATA_DIR"]) / "events.parquet")
+    assert latest["date_start"].min() >= events["date_start"].nlargest(3).min()
+    assert set(latest["event_id"]).isdisjoint(frame["event_id"])
+
+
+def test_table_view_offers_the_latest_only_when_rows_are_left_out() -> None:
+    at = app_test({"view": "table", "minister": "Damian Green"})
+    at.run()
+    assert not at.exception and len(at.dataframe[0].value) == 2
+    assert not [r for r in at.radio if r.key == "table_end"]
 
 
 def test_table_links_each_row_to_its_own_document() -> None:
