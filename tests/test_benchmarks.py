@@ -30,6 +30,7 @@ from benchmarks.run import (
     TreeMemory,
     measure_accuracy,
     measure_dates,
+    measure_incremental,
     measure_long,
     measure_phrases,
     replicate_build,
@@ -305,6 +306,21 @@ def test_build_peaks_with_workers_are_all_processes_at_once() -> None:
     growth = report.growth_rows({1000: [measured], 3000: [sampled]}, workers=2)
     assert [row.peak_mb for row in growth] == [900.0, 700.0]
     assert "upper bound" in growth[0].note and "at once" in growth[1].note
+
+
+def test_incremental_measurement_also_runs_the_command_in_its_own_process(tmp_path: Path) -> None:
+    raw = tmp_path / "corpus"
+    write_corpus(raw, 12, seed=3)
+    result = measure_incremental(str(raw), workers=1, changes=1)
+    assert result["n_extracted"] == [1] and result["unchanged_n_extracted"] == 0
+    assert result["command_n_extracted"] == 1 and result["command_seconds"] > 0
+    assert 50 < result["command_peak_mb"] < 1024
+    rows = report.incremental_row([result], 12)
+    assert rows[-1].measurement == "incremental, as a command"
+    assert rows[-1].peak_mb == result["command_peak_mb"] and rows[-1].met is True
+    assert files_under(raw) == {  # the corpus is linked, never edited in place
+        doc.name: doc.content.encode() for doc in generate(12, seed=3)
+    }
 
 
 def test_browser_rows_judge_hover_and_server_memory() -> None:
