@@ -276,17 +276,17 @@ def command_build(raw: Path, out: Path, workers: int) -> dict[str, Any]:
     wall time with start-up and imports, its peak memory (`TreeMemory`), files extracted."""
     command = [sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--out", str(out)]
     command += ["--workers", str(workers)]
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
-        # sampled: a child's ru_maxrss counts the pages it shared with this process
-        # between its fork and its exec (the whole warm build's memory)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+        # sampled: the child's ru_maxrss would count this process's memory, which it
+        # shares between its fork and its exec (here the warm build's 521 MB)
         with TreeMemory(root=process.pid) as tree:
             process.wait()
         seconds = time.perf_counter() - started
         if process.returncode != 0:
-            errors.seek(0)
-            tail = errors.read().decode(errors="replace").strip().splitlines()[-1:]
+            stderr.seek(0)
+            tail = stderr.read().decode(errors="replace").strip().splitlines()[-1:]
             raise RuntimeError(f"python -m pipeline build failed: {' '.join(tail)}")
     report = json.loads((out / "build.json").read_text())
     return {

@@ -28,6 +28,7 @@ from benchmarks.generate import (
 )
 from benchmarks.run import (
     TreeMemory,
+    command_build,
     measure_accuracy,
     measure_dates,
     measure_incremental,
@@ -321,6 +322,11 @@ def test_incremental_measurement_also_runs_the_command_in_its_own_process(tmp_pa
     assert files_under(raw) == {  # the corpus is linked, never edited in place
         doc.name: doc.content.encode() for doc in generate(12, seed=3)
     }
+
+
+def test_a_failing_command_build_says_why(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="raw folder not found"):
+        command_build(tmp_path / "missing", tmp_path / "out", workers=1)
 
 
 def test_browser_rows_judge_hover_and_server_memory() -> None:
