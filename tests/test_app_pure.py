@@ -36,6 +36,19 @@ def _figure(bundle: data.Bundle, events: pd.DataFrame | None = None, **kwargs):
 # --- filters ----------------------------------------------------------------------------------
 
 
+def test_repeated_text_is_held_as_categories_with_the_same_values(bundle, tmp_path) -> None:
+    processed, _ = write_small(tmp_path)
+    raw = pd.read_parquet(processed / "events.parquet").set_index("event_id")
+    events = bundle.events.set_index("event_id")
+    for column in data.REPEATED_COLUMNS:
+        assert isinstance(events[column].dtype, pd.CategoricalDtype), column
+        shown = events[column].astype("string").loc[raw.index]
+        assert shown.tolist() == raw[column].astype("string").tolist(), column
+    chosen = filters.Filters(years=(2004, 2022), minister=(raw["minister"].iloc[0],))
+    kept = filters.apply(bundle.events, chosen)
+    assert len(kept) and (kept["minister"] == raw["minister"].iloc[0]).all()
+
+
 def test_options_and_default_years_are_clipped_to_data(bundle: data.Bundle) -> None:
     options = filters.options_for(bundle.events)
     assert options.year_bounds == (2008, 2019)
