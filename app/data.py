@@ -133,7 +133,8 @@ def _derive_events(events: pd.DataFrame) -> pd.DataFrame:
     events[filters.ORDER_COLUMN] = np.arange(len(events), dtype="int64")
     events["year_start"] = events["date_start"].dt.year.astype("int64")
     events["year_end"] = events["date_end"].dt.year.astype("int64")
-    events["search"] = (events["sentence"].astype("string") + " " + events["doc_title"]).str.lower()
+    quote_and_title = events["sentence"].astype("string") + " " + events["doc_title"]
+    events[filters.SEARCH_COLUMN] = quote_and_title.str.lower()
     for column in REPEATED_COLUMNS:
         events[column] = events[column].astype("category")
     return events

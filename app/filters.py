@@ -28,6 +28,7 @@ LABELS = {
 }
 NONE_LABEL = "(none)"
 ORDER_COLUMN = "order"  # set by app.data: each event's rank by (date_start, event_id)
+SEARCH_COLUMN = "search"  # set by app.data: the quote and title, lowered, for the text search
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,16 @@ def mask(events: pd.DataFrame, filters: Filters) -> pd.Series:
             keep &= _match(events, column, chosen)
     text = filters.text.strip().lower()
     if text:
-        keep &= events["search"].str.contains(text, regex=False).fillna(False)
+        keep &= events[SEARCH_COLUMN].str.contains(text, regex=False).fillna(False)
     return keep.astype(bool)
 
 
 def apply(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The events that pass `filters`, in date order (then event id)."""
-    kept = events[mask(events, filters)]
+    """The events that pass `filters`, in date order (then event id), without the
+    lowered text the quote search reads (`SEARCH_COLUMN`: no view shows it, and copying
+    it was a fifth of a filter change at 430,000 events)."""
+    columns = [c for c in events.columns if c != SEARCH_COLUMN]
+    kept = events.loc[mask(events, filters).to_numpy(), columns]
     if ORDER_COLUMN in kept:  # the loader's precomputed rank of (date_start, event_id)
         order = kept[ORDER_COLUMN]
         return kept if order.is_monotonic_increasing else kept.sort_values(ORDER_COLUMN)

@@ -75,6 +75,12 @@ def test_text_search_is_literal_and_case_blind(bundle: data.Bundle) -> None:
     assert filters.apply(bundle.events, filters.Filters(text=".*")).empty
 
 
+def test_filtered_events_leave_out_only_the_search_text(bundle: data.Bundle) -> None:
+    shown = filters.apply(bundle.events, filters.Filters(years=(2004, 2022)))
+    assert filters.SEARCH_COLUMN in bundle.events and filters.SEARCH_COLUMN not in shown
+    assert list(shown.columns) == [c for c in bundle.events if c != filters.SEARCH_COLUMN]
+
+
 def test_describe_lists_only_changed_filters() -> None:
     base = filters.Filters(years=(2008, 2019))
     assert filters.describe(base, base) == []
