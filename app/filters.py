@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 DEFAULT_YEARS = (2004, 2022)
@@ -87,9 +88,13 @@ def default_filters(options: Options) -> Filters:
 
 def _match(events: pd.DataFrame, column: str, chosen: tuple[str, ...]) -> pd.Series:
     """Rows whose `column` is one of `chosen` (NONE_LABEL matches blanks)."""
-    values = events[column].astype("string").fillna("")
     wanted = {"" if v == NONE_LABEL else v for v in chosen}
-    return values.isin(wanted)
+    values = events[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):  # look up each category once
+        labels = values.cat.categories.astype("string").fillna("")
+        hits = np.append(labels.isin(wanted), "" in wanted)  # code -1 (missing) is blank
+        return pd.Series(hits[values.cat.codes.to_numpy()], index=events.index)
+    return values.astype("string").fillna("").isin(wanted)
 
 
 def mask(events: pd.DataFrame, filters: Filters) -> pd.Series:

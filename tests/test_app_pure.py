@@ -69,6 +69,17 @@ def test_none_label_matches_blank_values(bundle: data.Bundle) -> None:
     assert set(filters.apply(bundle.events, chosen)["event_id"]) == {"e06", "e07", "e10", "e11"}
 
 
+@pytest.mark.parametrize(
+    "chosen", [("a",), ("b", filters.NONE_LABEL), (filters.NONE_LABEL,), ("z",)]
+)
+def test_a_list_filter_matches_categories_as_it_matches_strings(chosen) -> None:
+    values = pd.Series(["a", "", None, "b", "a", "c"], dtype="string")
+    as_strings = filters._match(pd.DataFrame({"x": values}), "x", chosen)
+    as_categories = filters._match(pd.DataFrame({"x": values.astype("category")}), "x", chosen)
+    assert as_categories.tolist() == as_strings.tolist()
+    assert as_categories.tolist()[2] == (filters.NONE_LABEL in chosen)  # missing is blank
+
+
 def test_text_search_is_literal_and_case_blind(bundle: data.Bundle) -> None:
     chosen = filters.Filters(years=(2004, 2022), text="ALERT(1)")
     assert filters.apply(bundle.events, chosen)["event_id"].tolist() == ["e10"]
