@@ -25,7 +25,7 @@ import threading
 import time
 import unicodedata
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -1132,15 +1132,12 @@ class Fresh:
     def kept(self, paths: set[str]) -> dict[str, pa.Table]:
         """The rows of the files in `paths` (source paths)."""
         self._fold(last=True)
-        # back to the contract's types one chunk at a time, each encoded chunk let go
-        chunks, self.chunks = self.chunks or [_fresh_tables([])], []
-        chunks.reverse()
-        decoded = []
-        while chunks:
-            decoded.append(_encoded(chunks.pop(), encode=False))
-        self.chunks = decoded
+        encoded = deque(self.chunks or [_fresh_tables([])])
+        self.chunks = []
+        while encoded:  # back to the contract's types a chunk at a time, letting each go
+            self.chunks.append(_encoded(encoded.popleft(), encode=False))
         pa.default_memory_pool().release_unused()
-        tables = {name: pa.concat_tables([c[name] for c in decoded]) for name in TABLES}
+        tables = {name: pa.concat_tables([c[name] for c in self.chunks]) for name in TABLES}
         return _rows_of(tables, paths)
 
 

@@ -55,7 +55,7 @@ TABLE_MAX = 10_000  # rows listed; the downloads hold every row
 
 
 def _shown_columns(events: pd.DataFrame) -> pd.DataFrame:
-    """The table's columns but the link, with categories as their labels."""
+    """The table's columns but the link, the vocabulary columns as plain text."""
     frame = events[[c for c in COLUMNS if c != "source"]].reset_index(drop=True)
     for col in ("precision", "date_basis", "status", "doc_type"):
         frame[col] = frame[col].astype("string")
