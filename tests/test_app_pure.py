@@ -44,6 +44,14 @@ def test_repeated_text_is_held_as_categories_with_the_same_values(bundle, tmp_pa
         assert isinstance(events[column].dtype, pd.CategoricalDtype), column
         shown = events[column].astype("string").loc[raw.index]
         assert shown.tolist() == raw[column].astype("string").tolist(), column
+        categories = events[column].cat.categories.tolist()
+        assert categories == sorted(categories), column
+    mentions = pd.read_parquet(processed / "mentions.parquet")
+    assert len(mentions) and len(bundle.mentions) == len(mentions)
+    for column in data.MENTION_CATEGORIES:
+        assert isinstance(bundle.mentions[column].dtype, pd.CategoricalDtype), column
+        held = bundle.mentions[column].astype("string").tolist()
+        assert held == mentions[column].astype("string").tolist(), column
     chosen = filters.Filters(years=(2004, 2022), minister=(raw["minister"].iloc[0],))
     kept = filters.apply(bundle.events, chosen)
     assert len(kept) and (kept["minister"] == raw["minister"].iloc[0]).all()
