@@ -94,12 +94,28 @@ def per_unique(values: pd.Series, fn: Callable[[str], str]) -> np.ndarray:
 
 
 def lane_labels(events: pd.DataFrame, lane: str) -> pd.Series:
-    """Escaped lane label per event; beyond MAX_LANES the rarest lanes share "(other)"."""
-    raw = events[LANE_COLUMNS[lane]].astype("string").fillna("").replace("", "(none)")
-    if raw.nunique() > MAX_LANES:
-        top = raw.value_counts().index[: MAX_LANES - 1]
-        raw = raw.where(raw.isin(top), "(other)")
-    return pd.Series(per_unique(raw, lambda s: hover(s, 45)), index=events.index, dtype=object)
+    """Escaped lane label per event, "(none)" for a blank or missing value; beyond
+    MAX_LANES the rarest lanes share "(other)" (of lanes with as many events, those later
+    in alphabetical order).
+
+    Worked out per category and spread over the rows by their codes: turning every row's
+    value into a string first took 60 ms a rerun at 430,000 events.
+    """
+    values = events[LANE_COLUMNS[lane]]
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    names = values.cat.categories.astype("string").fillna("").tolist()
+    names = [name or "(none)" for name in names] + ["(none)"]  # the last for code -1 (missing)
+    codes = values.cat.codes.to_numpy()
+    labels, label_of = np.unique(np.array(names, dtype=object), return_inverse=True)
+    counts = np.bincount(label_of[codes], minlength=len(labels))
+    shown = [hover(label, 45) for label in labels]
+    present = np.flatnonzero(counts)
+    if len(present) > MAX_LANES:
+        top = set(sorted(present, key=lambda i: (-counts[i], labels[i]))[: MAX_LANES - 1])
+        shown = [text if i in top else "(other)" for i, text in enumerate(shown)]
+    per_name = np.array(shown, dtype=object)[label_of]
+    return pd.Series(per_name[codes], index=events.index, dtype=object)
 
 
 def _who(minister_and_post: str) -> str:

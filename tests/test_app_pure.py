@@ -235,6 +235,24 @@ def test_lane_labels_are_escaped() -> None:
     assert figures.lane_labels(events, "theme").tolist() == ["&lt;b&gt;x&lt;/b&gt;", "(none)"]
 
 
+@pytest.mark.parametrize("as_category", [False, True])
+def test_lanes_beyond_the_limit_share_other_the_rarest_first(as_category: bool) -> None:
+    limit = figures.MAX_LANES - 1  # lanes kept; the rest share "(other)"
+    names = [f"theme {k:02d}" for k in range(limit + 6)]
+    count = {n: 100 - k for k, n in enumerate(names)}
+    count[names[limit]] = count[names[limit - 1]]  # the last kept and the first left out tie
+    column = [n for n in reversed(names) for _ in range(count[n])]  # the rarest come first
+    column += [None] * 3 + [""] * 3  # blank and missing: one lane of 6 events
+    theme = pd.Series(column, dtype="category" if as_category else object)
+    lanes = figures.lane_labels(pd.DataFrame({"theme": theme}), "theme")
+    assert lanes.dtype == object and len(lanes) == len(column)
+    assert sorted(set(lanes) - {"(other)"}) == names[:limit]  # the tie goes by name
+    assert (lanes == "(other)").sum() == sum(count[n] for n in names[limit:]) + 6
+    assert (lanes[theme == names[0]] == names[0]).all()
+    few = figures.lane_labels(pd.DataFrame({"theme": theme[theme.isin(names[:3])]}), "theme")
+    assert set(few) == set(names[:3])
+
+
 def test_selected_event_gets_a_ring(bundle: data.Bundle) -> None:
     fig = _figure(bundle, selected="e05")
     ring = [t for t in fig.data if t.name == "selected event"]
