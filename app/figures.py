@@ -659,6 +659,36 @@ def ministers_figure(ministers: pd.DataFrame, counts: dict[str, int]) -> go.Figu
     return fig
 
 
+def counts_figure(counts: pd.DataFrame, column: str) -> go.Figure:
+    """Horizontal bars of `counts_by`: one a value, in vocabulary order from the top, each
+    with its count written beside it (the values are the contract's vocabulary)."""
+    values = counts[column].map(hover).tolist()
+    fig = go.Figure(
+        go.Bar(
+            x=counts["events"].tolist(),
+            y=values,
+            orientation="h",
+            marker={"color": OKABE_ITO["blue"]},
+            text=[f"{n:,}" for n in counts["events"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,} events<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=240,
+        margin={"l": 10, "r": 40, "t": 10, "b": 10},
+        plot_bgcolor="white",
+        showlegend=False,
+        dragmode=False,
+    )
+    fig.update_xaxes(title="events", showgrid=True, gridcolor="#e5e5e5", fixedrange=True)
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=values[::-1], fixedrange=True
+    )
+    return fig
+
+
 def counts_by(events: pd.DataFrame, column: str, vocabulary: tuple[str, ...]) -> pd.DataFrame:
     """Event counts for each value of a vocabulary (zeros included), in vocabulary order."""
     counts = events[column].astype("string").value_counts()

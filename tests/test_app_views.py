@@ -13,6 +13,7 @@ import pytest
 from app_fixtures import app_test, texts
 
 from app.views import table
+from pipeline import schema
 
 pytestmark = pytest.mark.usefixtures("app_env")
 
@@ -233,6 +234,10 @@ def test_quality_view_lists_problems() -> None:
     assert "Unknown people (named but not in the reference tables):** 1" in body
     assert "Rejected files:** 1" in body
     assert "Build warnings:** 2" in body
+    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    bars = {tuple(c["data"][0]["y"]): c["data"][0]["x"] for c in charts}
+    assert set(bars) == {schema.DATE_BASES, schema.PRECISIONS}  # every value, zeros too
+    assert sum(bars[schema.DATE_BASES]) == sum(bars[schema.PRECISIONS]) > 0
 
 
 def test_about_view_shows_build_time() -> None:

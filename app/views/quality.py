@@ -7,10 +7,13 @@ import streamlit as st
 
 from app import data
 from app.context import Context
-from app.figures import counts_by
+from app.figures import counts_by, counts_figure
 from app.text import md
 from app.views import rebuild
 from pipeline import schema
+
+# A document's date is a day: shown without the midnight its timestamp carries.
+DATE_COLUMNS = {"doc_date": st.column_config.DateColumn("doc_date", format="YYYY-MM-DD")}
 
 
 def unknown_people(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
@@ -56,7 +59,11 @@ def render(ctx: Context) -> None:
     ):
         col.markdown(f"**{title}**")
         counts = counts_by(events, column, vocab)
-        col.bar_chart(counts, x=column, y="events", horizontal=True, height=240, sort=False)
+        col.plotly_chart(
+            counts_figure(counts, column),
+            key=f"quality_{column}",
+            config={"displaylogo": False, "displayModeBar": False},
+        )
         col.dataframe(counts, hide_index=True)
     sections = [
         ("Undated and inferred documents", doubtful_documents(bundle.documents)),
@@ -70,7 +77,7 @@ def render(ctx: Context) -> None:
     for title, frame in sections:
         st.markdown(f"**{title}:** {len(frame)}")
         if len(frame):
-            st.dataframe(frame, hide_index=True)
+            st.dataframe(frame, hide_index=True, column_config=DATE_COLUMNS)
     rebuild_action()
 
 
