@@ -691,7 +691,7 @@ def counts_figure(counts: pd.DataFrame, column: str) -> go.Figure:
 
 def counts_by(events: pd.DataFrame, column: str, vocabulary: tuple[str, ...]) -> pd.DataFrame:
     """Event counts for each value of a vocabulary (zeros included), in vocabulary order."""
-    counts = events[column].astype("string").value_counts()
+    counts = events[column].value_counts()  # a category column: counted by its codes
     return pd.DataFrame(
         {column: list(vocabulary), "events": [int(counts.get(v, 0)) for v in vocabulary]}
     )

@@ -13,6 +13,7 @@ from app_fixtures import write_small
 from app import data, figures, filters, state
 from app.text import hover, md
 from app.views import detail, sources
+from pipeline import schema
 
 
 @pytest.fixture(scope="module")
@@ -368,3 +369,17 @@ def test_marked_text_is_built_from_escaped_pieces() -> None:
     assert "<script>" not in out and "<x>" not in out
     assert "&lt;script&gt;" in out
     assert 'title="person: unknown person"' in out
+
+
+@pytest.mark.parametrize("dtype", ["category", "string"])
+def test_counts_by_counts_each_value_of_the_vocabulary(dtype: str) -> None:
+    values = pd.Series(["day", "year", "day", None, "month", "day"], dtype=dtype)
+    counts = figures.counts_by(pd.DataFrame({"precision": values}), "precision", schema.PRECISIONS)
+    assert counts["precision"].tolist() == list(schema.PRECISIONS)
+    found = dict(zip(counts["precision"], counts["events"], strict=True))
+    assert found == {p: {"day": 3, "year": 1, "month": 1}.get(p, 0) for p in schema.PRECISIONS}
+    fig = figures.counts_figure(counts, "precision")
+    assert list(fig.data[0].y) == list(schema.PRECISIONS) and list(fig.data[0].x) == list(
+        counts["events"]
+    )
+    assert list(fig.layout.yaxis.categoryarray) == list(schema.PRECISIONS)[::-1]
