@@ -378,8 +378,7 @@ def test_counts_by_counts_each_value_of_the_vocabulary(dtype: str) -> None:
     assert counts["precision"].tolist() == list(schema.PRECISIONS)
     found = dict(zip(counts["precision"], counts["events"], strict=True))
     assert found == {p: {"day": 3, "year": 1, "month": 1}.get(p, 0) for p in schema.PRECISIONS}
-    fig = figures.counts_figure(counts, "precision")
-    assert list(fig.data[0].y) == list(schema.PRECISIONS) and list(fig.data[0].x) == list(
-        counts["events"]
-    )
-    assert list(fig.layout.yaxis.categoryarray) == list(schema.PRECISIONS)[::-1]
+    bars = figures.counts_figure(counts, "precision")
+    assert list(bars.data[0].y) == list(schema.PRECISIONS)
+    assert list(bars.data[0].x) == counts["events"].tolist()
+    assert list(bars.layout.yaxis.categoryarray) == list(schema.PRECISIONS)[::-1]
