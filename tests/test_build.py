@@ -84,6 +84,27 @@ def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(tmp_path):
     assert (report.n_documents, report.n_rejected) == (1, 5)
 
 
+def test_a_folder_of_rejected_files_gives_empty_tables_the_app_can_read(tmp_path):
+    import pyarrow.parquet as pq
+
+    from app import data
+    from pipeline.build import _SCHEMAS
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "notes.pdf").write_bytes(b"%PDF-1.4")
+    out = tmp_path / "out"
+    report = build(raw, out, workers=1)
+    assert (report.n_documents, report.n_events, report.n_rejected) == (0, 0, 2)
+    for name in ("events", "documents", "mentions"):
+        table = pq.read_table(out / f"{name}.parquet")
+        assert table.num_rows == 0 and table.schema.equals(_SCHEMAS[name]), name
+    events, documents, mentions = data.load_processed(out)
+    assert (len(events), len(documents), len(mentions)) == (0, 0, 0)
+    assert list(pd.read_csv(out / "events.csv").columns) == list(_SCHEMAS["events"].names)
+
+
 # A synthetic page on which `fragile_figures` fails as no rule expects (a pipeline fault).
 FRAGILE_PAGE = (
     "Press release\n\nFragile synthetic test page.\n\nPublished 1 May 2015\n\n"
