@@ -607,19 +607,13 @@ _REPEATED = {
 }  # fmt: skip
 
 
-def _encoded(tables: dict[str, pa.Table], encode: bool = True) -> dict[str, pa.Table]:
-    """`tables` with their `_REPEATED` columns dictionary-encoded, or (not `encode`) back
-    to the contract's types."""
+def _encoded(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """`tables` with their `_REPEATED` columns dictionary-encoded (`_plain` undoes it)."""
     out = {}
     for name, table in tables.items():
         for column in _REPEATED.get(name, ()):
             index = table.schema.get_field_index(column)
-            values = table.column(index)
-            values = (
-                pc.dictionary_encode(values)
-                if encode
-                else values.cast(_SCHEMAS[name].field(column).type)
-            )
+            values = pc.dictionary_encode(table.column(index))
             table = table.set_column(
                 index, _SCHEMAS[name].field(column).with_type(values.type), values
             )
@@ -794,7 +788,7 @@ def _tables(
     last build (an incremental build, whose fresh rows are few) they are decoded first.
     """
     if any(table.num_rows for table in kept.values()):
-        fresh = _encoded(fresh, encode=False)
+        fresh = {name: _plain(table, name) for name, table in fresh.items()}
     tables = {
         name: _canonical(_merge(kept[name], _in_order(fresh[name])) if name in kept
                          else _in_order(fresh[name]))
