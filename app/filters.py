@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from app.codes import coded
+
 DEFAULT_YEARS = (2004, 2022)
 LIST_FILTERS: dict[str, str] = {  # filter field -> events column
     "minister": "minister",
@@ -87,14 +89,12 @@ def default_filters(options: Options) -> Filters:
 
 
 def _match(events: pd.DataFrame, column: str, chosen: tuple[str, ...]) -> pd.Series:
-    """Rows whose `column` is one of `chosen` (NONE_LABEL matches blanks)."""
+    """Rows whose `column` is one of `chosen` (NONE_LABEL matches blanks); each distinct
+    value is looked up once."""
     wanted = {"" if v == NONE_LABEL else v for v in chosen}
-    values = events[column]
-    if isinstance(values.dtype, pd.CategoricalDtype):  # look up each category once
-        labels = values.cat.categories.astype("string").fillna("")
-        hits = np.append(labels.isin(wanted), "" in wanted)  # code -1 (missing) is blank
-        return pd.Series(hits[values.cat.codes.to_numpy()], index=events.index)
-    return values.astype("string").fillna("").isin(wanted)
+    codes, labels = coded(events[column])
+    hits = np.array([label in wanted for label in labels], dtype=bool)
+    return pd.Series(hits[codes], index=events.index)
 
 
 def mask(events: pd.DataFrame, filters: Filters) -> pd.Series:

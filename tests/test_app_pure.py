@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from app_fixtures import write_small
+from hypothesis import given
+from hypothesis import strategies as st
 
+from app import codes as codes_of
 from app import data, figures, filters, state
 from app.text import hover, md
 from app.views import detail, sources
@@ -87,6 +90,34 @@ def test_a_list_filter_matches_categories_as_it_matches_strings(chosen) -> None:
     as_categories = filters._match(pd.DataFrame({"x": values.astype("category")}), "x", chosen)
     assert as_categories.tolist() == as_strings.tolist()
     assert as_categories.tolist()[2] == (filters.NONE_LABEL in chosen)  # missing is blank
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["", "a", "b", "<i>c</i>", "Ω"])), max_size=30),
+    st.booleans(),
+)
+def test_coded_labels_give_each_rows_value_as_text(values: list, categorical: bool) -> None:
+    column = pd.Series(values, dtype="string")
+    if categorical:  # with a category no row holds, as a filtered frame keeps them
+        column = column.astype(pd.CategoricalDtype(["", "a", "b", "<i>c</i>", "Ω", "unused"]))
+    codes, labels = codes_of.coded(column)
+    assert [labels[c] for c in codes] == [v or "" for v in values]
+    used = codes_of.on_rows(codes, labels)
+    assert {label for label, on in zip(labels, used, strict=True) if on} == {
+        v or "" for v in values
+    }
+
+
+def test_per_unique_calls_once_per_value_on_rows_only() -> None:
+    calls: list[str] = []
+
+    def upper(value: str) -> str:
+        calls.append(value)
+        return value.upper()
+
+    column = pd.Series(["b", None, "b", "a"], dtype="category").cat.add_categories(["unused"])
+    assert figures.per_unique(column, upper).tolist() == ["B", "", "B", "A"]
+    assert sorted(calls) == ["", "a", "b"]
 
 
 def test_text_search_is_literal_and_case_blind(bundle: data.Bundle) -> None:
