@@ -34,7 +34,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.codes import coded, on_rows
-from app.text import first_words, hover
+from app.text import first_words, hover, plural
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -358,26 +358,46 @@ def _bin_label(start: pd.Timestamp, unit: str) -> str:
     return f"{start:%Y}"
 
 
-def aggregate_trace(events: pd.DataFrame, lanes: pd.Series, unit: str) -> go.Scatter:
-    """Events counted per lane and `unit` (see aggregate_unit), as markers sized by the count."""
-    months = events["date_start"].to_numpy().astype("datetime64[M]")
+def aggregate_trace(
+    events: pd.DataFrame, lanes: pd.Series, unit: str, first_year: int | None = None
+) -> go.Scatter:
+    """Events counted per lane and `unit` (see aggregate_unit), as markers sized by the count.
+
+    An event is counted in the period it starts in; one that began before `first_year` (a
+    period reaching into the years shown) in the first period of that year, where it can
+    be seen: counted where it began, it was off the chart. Labels say how many began earlier.
+    """
+    starts = events["date_start"].to_numpy().astype("datetime64[ns]")
+    earlier = np.zeros(len(starts), dtype=bool)
+    if first_year is not None:
+        since = np.datetime64(f"{first_year:04d}-01-01", "ns")
+        earlier = starts < since
+        starts = np.where(earlier, since, starts)
+    months = starts.astype("datetime64[M]")
     if unit == "quarter":
         months = (months.astype(np.int64) // 3 * 3).astype("datetime64[M]")
     elif unit == "year":
         months = months.astype("datetime64[Y]").astype("datetime64[M]")
     counts = (
         pd.DataFrame(
-            {"start": months.astype("datetime64[ns]"), "lane": lanes.to_numpy(dtype=object)}
+            {
+                "start": months.astype("datetime64[ns]"),
+                "lane": lanes.to_numpy(dtype=object),
+                "earlier": earlier,
+            }
         )
         .groupby(["start", "lane"], sort=True)
-        .size()
-        .reset_index(name="count")
+        .agg(count=("earlier", "size"), earlier=("earlier", "sum"))
+        .reset_index()
     )
     size = 4 + 22 * (counts["count"] / counts["count"].max()) ** 0.5
     names = {t: _bin_label(t, unit) for t in counts["start"].unique()}
     text = [
-        f"<b>{lane}</b><br>{names[t]}: {c:,} events"
-        for lane, t, c in zip(counts["lane"], counts["start"], counts["count"], strict=True)
+        f"<b>{lane}</b><br>{names[t]}: {plural(c, 'event')}"
+        + (f"<br>{e:,} of them began before {first_year}" if e else "")
+        for lane, t, c, e in zip(
+            counts["lane"], counts["start"], counts["count"], counts["earlier"], strict=True
+        )
     ]
     return go.Scatter(
         x=day_strings(counts["start"]),
@@ -540,7 +560,7 @@ def timeline_figure(
     lanes = lane_labels(events, lane)
     fig = go.Figure()
     if mode == "aggregate":
-        fig.add_trace(aggregate_trace(events, lanes, aggregate_unit(years)))
+        fig.add_trace(aggregate_trace(events, lanes, aggregate_unit(years), years[0]))
     else:
         fig.add_traces(event_traces(events, lanes, mode))
     lo, hi = _x_range(years)

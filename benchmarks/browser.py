@@ -49,18 +49,27 @@ TAKE_TASKS = """() => {
     return tasks;
 }"""
 
-# A point of the first event trace drawn with markers (its middle one), in page pixels.
+# A point of the first event trace drawn with markers, in page pixels: the middle one of
+# those inside the plot area and the window (a period's midpoint may lie outside the years
+# shown, and a tall chart below the window's bottom edge, where the mouse cannot go).
 SOME_POINT = """() => {
     const div = document.querySelector('.js-plotly-plot');
     const isEvent = v => typeof v === 'string' && !/^(ref|gov):/.test(v);
+    const xa = div._fullLayout.xaxis, ya = div._fullLayout.yaxis;
+    const box = div.querySelector('.nsewdrag').getBoundingClientRect();
     for (const t of div._fullData) {
         const custom = (t.customdata || []).map(c => Array.isArray(c) ? c[0] : c);
         const events = (t.name || '').startsWith('events per ') || custom.some(isEvent);
         if (!events || !String(t.mode || '').includes('markers') || !t.x || !t.x.length) continue;
-        const i = Math.floor(t.x.length / 2);
-        const xa = div._fullLayout.xaxis, ya = div._fullLayout.yaxis;
-        const box = div.querySelector('.nsewdrag').getBoundingClientRect();
-        return {x: box.left + xa.l2p(xa.d2l(t.x[i])), y: box.top + ya.l2p(ya.d2l(t.y[i]))};
+        const inside = [];
+        for (let i = 0; i < t.x.length; i++) {
+            const x = xa.l2p(xa.d2l(t.x[i])), y = ya.l2p(ya.d2l(t.y[i]));
+            const seen = box.top + y >= 0 && box.top + y < window.innerHeight;
+            if (x >= 0 && x <= box.width && y >= 0 && y <= box.height && seen) inside.push({x, y});
+        }
+        if (!inside.length) continue;
+        const p = inside[Math.floor(inside.length / 2)];
+        return {x: box.left + p.x, y: box.top + p.y};
     }
     return null;
 }"""

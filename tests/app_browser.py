@@ -190,7 +190,7 @@ CHART_SUMMARY = """() => {
         if (perPeriod) {
             aggregate = true;
             for (const text of t.text || []) {
-                const m = /: ([0-9,]+) events?$/.exec(text);
+                const m = /: ([0-9,]+) events?(?:<br>|$)/.exec(text);
                 if (m) counted += Number(m[1].replaceAll(',', ''));
             }
         }

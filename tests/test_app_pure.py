@@ -329,6 +329,35 @@ def test_aggregate_counts_per_period_chosen_by_the_years_shown(
     assert trace.x[0] == "2004-01-01"
 
 
+def test_aggregate_counts_periods_begun_earlier_in_the_first_period_shown() -> None:
+    events = pd.DataFrame(
+        {
+            "date_start": pd.to_datetime(["2000-05-01", "2003-12-31", "2004-02-10", "2004-11-30"]),
+            "theme": ["a", "a", "a", "b"],
+        }
+    )
+    lanes = figures.lane_labels(events, "theme")
+    trace = figures.aggregate_trace(events, lanes, "quarter", 2004)
+    assert list(trace.x) == ["2004-01-01", "2004-10-01"]  # none before the years shown
+    assert list(trace.y) == ["a", "b"]
+    assert trace.text[0] == "<b>a</b><br>Jan–Mar 2004: 3 events<br>2 of them began before 2004"
+    assert trace.text[1] == "<b>b</b><br>Oct–Dec 2004: 1 event"
+    where_they_began = figures.aggregate_trace(events, lanes, "quarter")
+    assert list(where_they_began.x) == ["2000-04-01", "2003-10-01", "2004-01-01", "2004-10-01"]
+
+
+def test_the_timeline_counts_every_filtered_event_inside_the_years_shown(bundle) -> None:
+    many = pd.concat([bundle.events] * 10_000, ignore_index=True)
+    many["event_id"] = [f"x{i}" for i in range(len(many))]
+    shown = filters.apply(many, filters.Filters(years=(2011, 2022)))
+    assert (shown["date_start"] < "2011-01-01").any()  # periods reaching into 2011
+    fig = _figure(bundle, events=shown, years=(2011, 2022))
+    (counted,) = [t for t in fig.data if t.name.startswith("events per ")]
+    assert min(counted.x) >= "2011-01-01"
+    numbers = [int(t.split(": ")[1].split()[0].replace(",", "")) for t in counted.text]
+    assert sum(numbers) == len(shown)
+
+
 def test_webgl_mode_uses_scattergl(bundle: data.Bundle) -> None:
     many = pd.concat([bundle.events] * 200, ignore_index=True)
     many["event_id"] = [f"x{i}" for i in range(len(many))]
