@@ -636,7 +636,7 @@ def ministers_figure(ministers: pd.DataFrame, counts: dict[str, int]) -> go.Figu
     today = pd.Timestamp(date.today())
     frame = ministers.dropna(subset=["start"]).copy()
     frame["end"] = frame["end"].fillna(today)
-    frame["lane"] = [hover(f"{p} ({counts.get(p, 0)} events)") for p in frame["person"]]
+    frame["lane"] = [hover(f"{p} ({plural(counts.get(p, 0), 'event')})") for p in frame["person"]]
     for party, rows in frame.groupby("party", sort=True):
         text = [
             f"<b>{hover(r.person)}</b><br>{hover(r.post)}, {hover(r.department)}<br>"

@@ -14,6 +14,8 @@ from pipeline import schema
 
 # A document's date is a day: shown without the midnight its timestamp carries.
 DATE_COLUMNS = {"doc_date": st.column_config.DateColumn("doc_date", format="YYYY-MM-DD")}
+# Counts with thousands separators, as the bars beside them print them.
+COUNT_COLUMNS = {"events": st.column_config.NumberColumn("events", format="localized")}
 
 
 def unknown_people(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
@@ -64,7 +66,7 @@ def render(ctx: Context) -> None:
             key=f"quality_{column}",
             config={"displaylogo": False, "displayModeBar": False},
         )
-        col.dataframe(counts, hide_index=True)
+        col.dataframe(counts, hide_index=True, column_config=COUNT_COLUMNS)
     sections = [
         ("Undated and inferred documents", doubtful_documents(bundle.documents)),
         (
@@ -75,7 +77,7 @@ def render(ctx: Context) -> None:
         ("Build warnings", warnings_table(bundle.build, bundle.documents)),
     ]
     for title, frame in sections:
-        st.markdown(f"**{title}:** {len(frame)}")
+        st.markdown(f"**{title}:** {len(frame):,}")
         if len(frame):
             st.dataframe(frame, hide_index=True, column_config=DATE_COLUMNS)
     rebuild_action()
