@@ -180,9 +180,19 @@ def _is_point(events: pd.DataFrame) -> pd.Series:
     )
 
 
-def _midpoints(events: pd.DataFrame) -> pd.Series:
-    """The middle of each event's period."""
-    return events["date_start"] + (events["date_end"] - events["date_start"]) / 2
+Period = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def _midpoints(events: pd.DataFrame, shown: Period | None = None) -> pd.Series:
+    """The middle of each event's period, or of its part inside `shown` (first and last day
+    of the years shown): a period reaching far outside them has its middle off the chart,
+    where its marker could be neither seen, hovered nor clicked."""
+    start, end = events["date_start"], events["date_end"]
+    if shown is not None:
+        inside_start, inside_end = start.clip(lower=shown[0]), end.clip(upper=shown[1])
+        overlaps = inside_start <= inside_end  # one wholly outside stays as it is
+        start, end = inside_start.where(overlaps, start), inside_end.where(overlaps, end)
+    return start + (end - start) / 2
 
 
 def _marker_trace(events: pd.DataFrame, lanes: pd.Series, basis: str) -> go.Scatter:
@@ -206,15 +216,21 @@ def _marker_trace(events: pd.DataFrame, lanes: pd.Series, basis: str) -> go.Scat
 
 
 def _gl_marker_trace(
-    events: pd.DataFrame, lanes: pd.Series, basis: str, status: str, legend: bool
+    events: pd.DataFrame,
+    lanes: pd.Series,
+    basis: str,
+    status: str,
+    legend: bool,
+    shown: Period | None = None,
 ) -> go.Scattergl:
-    """WebGL markers at each period's midpoint, for one basis and status.
+    """WebGL markers at the middle of each period (its part in `shown`), for one basis and
+    status.
 
     Plotly validates per-point symbol lists element by element (about 8 µs a point), so
     each status gets its own trace with one symbol; columns go in as numpy arrays.
     """
     return go.Scattergl(
-        x=epoch_ms(_midpoints(events)),
+        x=epoch_ms(_midpoints(events, shown)),
         y=lanes.to_numpy(dtype=object),
         mode="markers",
         name=BASIS_NAMES[basis],
@@ -302,8 +318,11 @@ def segment_shapes(events: pd.DataFrame, lanes: pd.Series, categories: list[str]
     return shapes
 
 
-def _detail_traces(events: pd.DataFrame, lanes: pd.Series, basis: str) -> list[go.BaseTraceType]:
-    """SVG bars for periods and markers for days, for one basis."""
+def _detail_traces(
+    events: pd.DataFrame, lanes: pd.Series, basis: str, shown: Period | None = None
+) -> list[go.BaseTraceType]:
+    """SVG bars for periods and markers for days, for one basis (a bar's every part can be
+    hovered: `shown` is not needed)."""
     traces: list[go.BaseTraceType] = []
     point = _is_point(events).to_numpy()
     days, periods = events[point], events[~point]
@@ -314,25 +333,30 @@ def _detail_traces(events: pd.DataFrame, lanes: pd.Series, basis: str) -> list[g
     return traces
 
 
-def _gl_traces(events: pd.DataFrame, lanes: pd.Series, basis: str) -> list[go.BaseTraceType]:
+def _gl_traces(
+    events: pd.DataFrame, lanes: pd.Series, basis: str, shown: Period | None = None
+) -> list[go.BaseTraceType]:
     """WebGL midpoint markers per status, for one basis (periods: `segment_shapes`)."""
     traces: list[go.BaseTraceType] = []
     status = events["status"].astype("string").fillna("").to_numpy()
     for i, name in enumerate(dict.fromkeys(status)):
         mine = status == name
-        traces.append(_gl_marker_trace(events[mine], lanes[mine], basis, str(name), i == 0))
+        traces.append(_gl_marker_trace(events[mine], lanes[mine], basis, str(name), i == 0, shown))
     return traces
 
 
-def event_traces(events: pd.DataFrame, lanes: pd.Series, mode: str) -> list[go.BaseTraceType]:
-    """Traces drawing each event, grouped by date basis."""
+def event_traces(
+    events: pd.DataFrame, lanes: pd.Series, mode: str, shown: Period | None = None
+) -> list[go.BaseTraceType]:
+    """Traces drawing each event, grouped by date basis; `shown` is the first and last day
+    of the years shown."""
     traces: list[go.BaseTraceType] = []
     basis_of = events["date_basis"].astype("string").to_numpy()
     draw = _detail_traces if mode == "detail" else _gl_traces
     for basis in BASIS_COLOURS:
         mine = basis_of == basis
         if mine.any():
-            traces += draw(events[mine], lanes[mine], basis)
+            traces += draw(events[mine], lanes[mine], basis, shown)
     return traces
 
 
@@ -562,7 +586,8 @@ def timeline_figure(
     if mode == "aggregate":
         fig.add_trace(aggregate_trace(events, lanes, aggregate_unit(years), years[0]))
     else:
-        fig.add_traces(event_traces(events, lanes, mode))
+        shown = (pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[1], 12, 31))
+        fig.add_traces(event_traces(events, lanes, mode, shown))
     lo, hi = _x_range(years)
     categories = sorted(lanes.unique(), reverse=True)
     if show_milestones and milestones is not None and len(milestones):

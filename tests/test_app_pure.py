@@ -389,6 +389,25 @@ def test_webgl_mode_draws_each_period_as_a_stroke_in_its_lane(bundle: data.Bundl
     assert wanted and drawn == wanted  # each period once (repeats drawn once), days none
 
 
+def test_webgl_markers_sit_in_the_years_shown_where_they_can_be_hovered(bundle) -> None:
+    many = pd.concat([bundle.events] * 500, ignore_index=True)
+    many["event_id"] = [f"x{i}" for i in range(len(many))]
+    reaching = many.index % 2 == 0  # half of them periods from 2005 to mid-2012
+    many.loc[reaching, "date_start"] = pd.Timestamp("2005-01-01")
+    many.loc[reaching, "date_end"] = pd.Timestamp("2012-06-30")
+    many.loc[reaching, "precision"] = "span"
+    shown = filters.apply(data._derive_events(many), filters.Filters(years=(2011, 2011)))
+    fig = _figure(bundle, events=shown, years=(2011, 2011), show_milestones=False)
+    assert fig.layout.meta["mode"] == "webgl"
+    xs = pd.to_datetime(
+        np.concatenate([t.x for t in fig.data if t.type == "scattergl"]), unit="ms"
+    ).to_series(index=np.concatenate([t.customdata for t in fig.data if t.type == "scattergl"]))
+    assert len(xs) == len(shown)
+    assert xs.between("2011-01-01", "2011-12-31").all()
+    ids = shown.loc[shown["date_end"] == pd.Timestamp("2012-06-30"), "event_id"]
+    assert (xs[ids] == pd.Timestamp("2011-07-02")).all()  # middle of 2011: its part shown
+
+
 def test_ministers_gantt_counts_events(bundle: data.Bundle) -> None:
     fig = figures.ministers_figure(bundle.ministers, {"Theresa May": 43_701, "Damian Green": 1})
     lanes = {y for t in fig.data for y in t.y}

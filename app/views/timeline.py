@@ -33,7 +33,7 @@ def _mode_note(n: int, mode: str, unit: str) -> None:
     elif mode == "webgl":
         st.caption(
             f"{n:,} events drawn with WebGL: periods are thin lines with a marker at "
-            "their midpoint."
+            "the middle of their part in the years shown."
         )
 
 
