@@ -154,8 +154,11 @@ def _derive_events(events: pd.DataFrame) -> pd.DataFrame:
 
 def with_hover(bundle: Bundle, events: pd.DataFrame) -> pd.DataFrame:
     """`events` (rows of the bundle's events) with their hover labels, making only those
-    not made before. Sessions share the labels; two making the same ones write equal
-    strings."""
+    not made before; as they are when the chart counts them instead of drawing each one
+    (figures.draw_mode), which needs none. Sessions share the labels; two making the same
+    ones write equal strings."""
+    if figures.draw_mode(len(events)) == "aggregate":
+        return events
     if bundle.hover is None:
         bundle.hover = np.full(len(bundle.events), None, dtype=object)
     rows = events[filters.ORDER_COLUMN].to_numpy()

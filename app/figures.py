@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -318,11 +319,9 @@ def segment_shapes(events: pd.DataFrame, lanes: pd.Series, categories: list[str]
     return shapes
 
 
-def _detail_traces(
-    events: pd.DataFrame, lanes: pd.Series, basis: str, shown: Period | None = None
-) -> list[go.BaseTraceType]:
-    """SVG bars for periods and markers for days, for one basis (a bar's every part can be
-    hovered: `shown` is not needed)."""
+def _detail_traces(events: pd.DataFrame, lanes: pd.Series, basis: str) -> list[go.BaseTraceType]:
+    """SVG bars for periods and markers for days, for one basis (a bar can be hovered along
+    its whole length, so unlike a WebGL marker it needs no place inside the years shown)."""
     traces: list[go.BaseTraceType] = []
     point = _is_point(events).to_numpy()
     days, periods = events[point], events[~point]
@@ -352,11 +351,11 @@ def event_traces(
     of the years shown."""
     traces: list[go.BaseTraceType] = []
     basis_of = events["date_basis"].astype("string").to_numpy()
-    draw = _detail_traces if mode == "detail" else _gl_traces
+    draw = _detail_traces if mode == "detail" else partial(_gl_traces, shown=shown)
     for basis in BASIS_COLOURS:
         mine = basis_of == basis
         if mine.any():
-            traces += draw(events[mine], lanes[mine], basis, shown)
+            traces += draw(events[mine], lanes[mine], basis)
     return traces
 
 
@@ -561,12 +560,15 @@ def selected_trace(event: pd.Series, lane: str) -> go.Scatter:
     )
 
 
-def _x_range(years: tuple[int, int]) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _years_shown(years: tuple[int, int]) -> Period:
+    """The first and last day of a year range."""
+    return pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[1], 12, 31)
+
+
+def _x_range(years: tuple[int, int]) -> Period:
     """The visible period for a year range, padded by a month each side."""
-    return (
-        pd.Timestamp(years[0], 1, 1) - pd.Timedelta(days=31),
-        pd.Timestamp(years[1], 12, 31) + pd.Timedelta(days=31),
-    )
+    first, last = _years_shown(years)
+    return first - pd.Timedelta(days=31), last + pd.Timedelta(days=31)
 
 
 def timeline_figure(
@@ -586,8 +588,7 @@ def timeline_figure(
     if mode == "aggregate":
         fig.add_trace(aggregate_trace(events, lanes, aggregate_unit(years), years[0]))
     else:
-        shown = (pd.Timestamp(years[0], 1, 1), pd.Timestamp(years[1], 12, 31))
-        fig.add_traces(event_traces(events, lanes, mode, shown))
+        fig.add_traces(event_traces(events, lanes, mode, _years_shown(years)))
     lo, hi = _x_range(years)
     categories = sorted(lanes.unique(), reverse=True)
     if show_milestones and milestones is not None and len(milestones):

@@ -54,9 +54,8 @@ def body(ctx: Context) -> None:
     """Chart, detail panel and table; reruns alone when only these change."""
     _controls()
     selected = str(st.session_state.get("event", ""))
-    mode = figures.draw_mode(len(ctx.shown))
     fig = figures.timeline_figure(
-        ctx.shown if mode == "aggregate" else data.with_hover(ctx.bundle, ctx.shown),
+        data.with_hover(ctx.bundle, ctx.shown),
         lane=str(st.session_state["lane"]),
         years=ctx.filters.years,
         governments=ctx.bundle.governments,
@@ -64,6 +63,7 @@ def body(ctx: Context) -> None:
         show_milestones=bool(st.session_state["milestones"]),
         selected=selected,
     )
+    mode = figures.draw_mode(len(ctx.shown))
     unit = figures.aggregate_unit(ctx.filters.years)
     _mode_note(len(ctx.shown), mode, unit)
     st.plotly_chart(
